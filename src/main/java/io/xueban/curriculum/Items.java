@@ -1,0 +1,224 @@
+package io.xueban.curriculum;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.system.ApiException;
+import io.xueban.system.Db;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The item bank: questions with answer keys, tagged to knowledge points. */
+@Service
+public class Items {
+
+    private static final String COLUMNS =
+            "id, school_id, subject_id, code, type, stem, options, answer_key, difficulty, bloom_level, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final KnowledgePoints knowledgePoints;
+    private final Subjects subjects;
+    private final Clock clock;
+
+    Items(JdbcClient jdbc, JsonMapper json, KnowledgePoints knowledgePoints, Subjects subjects, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.knowledgePoints = knowledgePoints;
+        this.subjects = subjects;
+        this.clock = clock;
+    }
+
+    /** An item by id, for marking answers; the caller checks the school. */
+    public Optional<ItemRef> findRef(long id) {
+        return jdbc.sql("SELECT id, school_id, code, type, answer_key FROM item WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> ref(rs))
+                .optional();
+    }
+
+    /** The school's items with these ids or codes (as written in an import file), keyed as asked. */
+    public Map<String, ItemRef> findRefs(long schoolId, Collection<String> idsOrCodes) {
+        Map<String, ItemRef> found = new HashMap<>();
+        if (idsOrCodes.isEmpty()) {
+            return found;
+        }
+        List<Long> ids = idsOrCodes.stream().filter(s -> s.matches("\\d{1,18}")).map(Long::valueOf).toList();
+        jdbc.sql("SELECT id, school_id, code, type, answer_key FROM item WHERE school_id = :school AND (code IN (:codes) OR id IN (:ids))")
+                .param("school", schoolId)
+                .param("codes", idsOrCodes)
+                .param("ids", ids.isEmpty() ? List.of(-1L) : ids)
+                .query((rs, n) -> ref(rs))
+                .list()
+                .forEach(item -> {
+                    if (item.code() != null && idsOrCodes.contains(item.code())) {
+                        found.put(item.code(), item);
+                    }
+                    found.putIfAbsent(Long.toString(item.id()), item);
+                });
+        return found;
+    }
+
+    Optional<Item> find(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM item WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> item(rs, kpIdsOf(List.of(rs.getLong("id"))).getOrDefault(rs.getLong("id"), List.of())))
+                .optional();
+    }
+
+    Optional<Long> schoolOf(long id) {
+        return jdbc.sql("SELECT school_id FROM item WHERE id = ?").param(id).query(Long.class).optional();
+    }
+
+    List<Item> list(long schoolId, Long subjectId, Long kpId, int offset, int limit) {
+        List<Item> rows = jdbc.sql("SELECT " + COLUMNS + " FROM item WHERE school_id = :school"
+                        + " AND (CAST(:subject AS BIGINT) IS NULL OR subject_id = :subject)"
+                        + " AND (CAST(:kp AS BIGINT) IS NULL OR id IN (SELECT item_id FROM item_kp WHERE kp_id = :kp))"
+                        + " ORDER BY id LIMIT :limit OFFSET :offset")
+                .param("school", schoolId)
+                .param("subject", subjectId)
+                .param("kp", kpId)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((rs, n) -> item(rs, List.of()))
+                .list();
+        Map<Long, List<Long>> kps = kpIdsOf(rows.stream().map(Item::id).toList());
+        return rows.stream().map(item -> withKps(item, kps.getOrDefault(item.id(), List.of()))).toList();
+    }
+
+    /** Adds an item to the school's bank and returns its id. */
+    @Transactional
+    public long create(long schoolId, ItemRequest request) {
+        checkConsistent(schoolId, request, null);
+        Instant now = clock.instant();
+        long id = Db.insert(jdbc, """
+                        INSERT INTO item (school_id, subject_id, code, type, stem, options, answer_key, difficulty,
+                                          bloom_level, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                schoolId, request.subjectId(), request.code(), request.type().name(), request.stem(),
+                optionsJson(request), normalizedKey(request), request.difficulty(), request.bloomLevel().name(),
+                Db.utc(now), Db.utc(now));
+        tag(schoolId, id, request.kpIds());
+        return id;
+    }
+
+    @Transactional
+    Item update(long schoolId, long id, ItemRequest request) {
+        checkConsistent(schoolId, request, id);
+        jdbc.sql("""
+                        UPDATE item SET subject_id = ?, code = ?, type = ?, stem = ?, options = ?, answer_key = ?,
+                                        difficulty = ?, bloom_level = ?, updated_at = ?
+                        WHERE id = ? AND school_id = ?""")
+                .params(request.subjectId(), request.code(), request.type().name(), request.stem(),
+                        optionsJson(request), normalizedKey(request), request.difficulty(),
+                        request.bloomLevel().name(), Db.utc(clock.instant()), id, schoolId)
+                .update();
+        jdbc.sql("DELETE FROM item_kp WHERE item_id = ?").param(id).update();
+        tag(schoolId, id, request.kpIds());
+        return find(id).orElseThrow();
+    }
+
+    @Transactional
+    void delete(long schoolId, long id) {
+        try {
+            jdbc.sql("DELETE FROM item WHERE id = ? AND school_id = ?").params(id, schoolId).update();
+        } catch (DataIntegrityViolationException e) {
+            throw ApiException.conflict("item-in-use", id);
+        }
+    }
+
+    /** Rules between fields: options and key fit the type, codes are unique, KPs exist. */
+    private void checkConsistent(long schoolId, ItemRequest request, Long exceptId) {
+        subjects.require(schoolId, request.subjectId());
+        List<String> options = request.options() == null ? List.of() : request.options();
+        if (request.type().isChoice()) {
+            if (options.size() < 2) {
+                throw ApiException.badRequest("item-needs-options");
+            }
+            String letters = ItemRef.letters(request.answerKey());
+            boolean validLetters = !letters.isEmpty()
+                    && letters.chars().allMatch(c -> c >= 'A' && c < 'A' + options.size())
+                    && ItemRef.normalize(request.answerKey()).replaceAll("[,，、;；]", "").length() == letters.length();
+            if (!validLetters || (request.type() == ItemType.SINGLE_CHOICE && letters.length() != 1)) {
+                throw ApiException.badRequest("item-bad-choice-key", request.answerKey(),
+                        (char) ('A' + options.size() - 1));
+            }
+        } else if (!options.isEmpty()) {
+            throw ApiException.badRequest("item-unexpected-options", request.type());
+        }
+        if (request.code() != null && jdbc.sql(
+                        "SELECT COUNT(*) FROM item WHERE school_id = ? AND code = ? AND (CAST(? AS BIGINT) IS NULL OR id <> ?)")
+                .params(schoolId, request.code(), exceptId, exceptId).query(Integer.class).single() > 0) {
+            throw ApiException.conflict("code-taken", request.code());
+        }
+        LinkedHashSet<Long> wanted = new LinkedHashSet<>(request.kpIds());
+        List<Long> known = knowledgePoints.existing(schoolId, wanted);
+        for (long kp : wanted) {
+            if (!known.contains(kp)) {
+                throw ApiException.badRequest("unknown-knowledge-point", kp);
+            }
+        }
+    }
+
+    private String normalizedKey(ItemRequest request) {
+        return request.type().isChoice() ? ItemRef.letters(request.answerKey()) : request.answerKey().strip();
+    }
+
+    private void tag(long schoolId, long itemId, List<Long> kpIds) {
+        for (long kp : new LinkedHashSet<>(kpIds)) {
+            jdbc.sql("INSERT INTO item_kp (school_id, item_id, kp_id) VALUES (?, ?, ?)")
+                    .params(schoolId, itemId, kp).update();
+        }
+    }
+
+    private String optionsJson(ItemRequest request) {
+        return request.type().isChoice() ? json.writeValueAsString(request.options()) : null;
+    }
+
+    private Map<Long, List<Long>> kpIdsOf(List<Long> itemIds) {
+        Map<Long, List<Long>> kps = new HashMap<>();
+        if (itemIds.isEmpty()) {
+            return kps;
+        }
+        jdbc.sql("SELECT item_id, kp_id FROM item_kp WHERE item_id IN (:ids) ORDER BY kp_id")
+                .param("ids", itemIds)
+                .query((rs, n) -> Map.entry(rs.getLong("item_id"), rs.getLong("kp_id")))
+                .list()
+                .forEach(e -> kps.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return kps;
+    }
+
+    private Item item(ResultSet rs, List<Long> kpIds) throws SQLException {
+        String options = rs.getString("options");
+        return new Item(rs.getLong("id"), rs.getLong("subject_id"), rs.getString("code"),
+                ItemType.valueOf(rs.getString("type")), rs.getString("stem"),
+                options == null ? null : json.readValue(options, new TypeReference<List<String>>() { }),
+                rs.getString("answer_key"), Db.nullableDouble(rs, "difficulty"),
+                BloomLevel.valueOf(rs.getString("bloom_level")), kpIds,
+                Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"));
+    }
+
+    private static Item withKps(Item item, List<Long> kpIds) {
+        return new Item(item.id(), item.subjectId(), item.code(), item.type(), item.stem(), item.options(),
+                item.answerKey(), item.difficulty(), item.bloomLevel(), kpIds, item.createdAt(), item.updatedAt());
+    }
+
+    private ItemRef ref(ResultSet rs) throws SQLException {
+        return new ItemRef(rs.getLong("id"), rs.getLong("school_id"), rs.getString("code"),
+                ItemType.valueOf(rs.getString("type")), rs.getString("answer_key"));
+    }
+}

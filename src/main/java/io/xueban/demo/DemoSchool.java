@@ -1,0 +1,213 @@
+package io.xueban.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.curriculum.ItemRequest;
+import io.xueban.curriculum.ItemType;
+import io.xueban.curriculum.Items;
+import io.xueban.curriculum.KnowledgePointRequest;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.curriculum.Subjects;
+import io.xueban.insight.NewResponse;
+import io.xueban.insight.ResponseSource;
+import io.xueban.insight.Responses;
+import io.xueban.school.Roster;
+import io.xueban.security.Role;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The demo school 学伴实验中学: a grade-8 maths unit (二次根式, 勾股定理), one admin, three teachers,
+ * three classes of forty students and a simulated term of homework. Loaded through the same
+ * services the API uses, in one transaction.
+ */
+@Service
+public class DemoSchool {
+
+    static final String SCHOOL_CODE = "demo";
+    static final String PASSWORD = "xueban2026";
+    static final String ADMIN = "admin";
+    static final List<String> TEACHERS = List.of("wang.laoshi", "li.laoshi", "zhang.laoshi");
+    static final int STUDENTS_PER_CLASS = 40;
+
+    private static final List<String> TEACHER_NAMES = List.of("王老师", "李老师", "张老师");
+    private static final List<String> CLASS_NAMES = List.of("初二(1)班", "初二(2)班", "初二(3)班");
+    /** Mean ability per class, so the three classes differ as real ones do. */
+    private static final double[] CLASS_MEANS = {0.0, -0.3, 0.35};
+    private static final Instant TERM_START = OffsetDateTime.parse("2026-09-07T08:00:00+08:00").toInstant();
+    private static final int TERM_WEEKS = 10;
+
+    private static final String SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶贺顾毛郝龚邵万钱严武戴孔向汤";
+    private static final String GIVEN = "子涵欣怡梓轩浩宇雨桐思睿一诺博文佳琪俊杰嘉晨阳明哲雅静天佑若曦泽楷诗雯家豪可馨书瑶志远宏伟婉清逸凡墨晓辰昊然奕萱铭洋";
+
+    private final Roster roster;
+    private final Subjects subjects;
+    private final KnowledgePoints knowledgePoints;
+    private final Items items;
+    private final Responses responses;
+    private final PasswordEncoder passwords;
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final DemoSettings settings;
+
+    DemoSchool(Roster roster, Subjects subjects, KnowledgePoints knowledgePoints, Items items, Responses responses,
+               PasswordEncoder passwords, JdbcTemplate jdbc, JsonMapper json, DemoSettings settings) {
+        this.roster = roster;
+        this.subjects = subjects;
+        this.knowledgePoints = knowledgePoints;
+        this.items = items;
+        this.responses = responses;
+        this.passwords = passwords;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.settings = settings;
+    }
+
+    /** Loads the demo school unless it is there already; returns what was loaded. */
+    @Transactional
+    public Summary load() {
+        if (roster.schoolByCode(SCHOOL_CODE).isPresent()) {
+            return null;
+        }
+        DemoCurriculum curriculum = readCurriculum();
+        long school = roster.createSchool(SCHOOL_CODE, "学伴实验中学");
+        // Every demo account has the same published password, so one (deliberately slow) hash serves all.
+        String hash = passwords.encode(PASSWORD);
+
+        roster.createUser(school, ADMIN, "教务处管理员", Role.ADMIN, hash, true);
+        long subject = subjects.create(school, curriculum.subject().code(), curriculum.subject().name()).id();
+        Map<String, Long> kpIds = loadKnowledgePoints(school, subject, curriculum.knowledgePoints());
+        List<ResponseSimulation.SimItem> simItems = new ArrayList<>();
+        Map<Long, DemoCurriculum.ItemEntry> entries = new HashMap<>();
+        for (DemoCurriculum.ItemEntry item : teachingOrder(curriculum, kpIds)) {
+            long id = items.create(school, new ItemRequest(subject, item.code(), item.type(), item.stem(),
+                    item.type().isChoice() ? item.options() : null, item.answer(), null, item.bloom(),
+                    item.kps().stream().map(kpIds::get).toList()));
+            simItems.add(new ResponseSimulation.SimItem(id, item.difficulty(), item.discrimination(),
+                    typicalSeconds(item.type())));
+            entries.put(id, item);
+        }
+
+        ResponseSimulation simulation = new ResponseSimulation(settings.seed());
+        Random names = new Random(settings.seed() + 1);
+        List<NewResponse> history = new ArrayList<>();
+        List<Object[]> truth = new ArrayList<>();
+        simItems.forEach(item -> {
+            truth.add(new Object[] {school, "ITEM", item.id(), "difficulty", item.difficulty()});
+            truth.add(new Object[] {school, "ITEM", item.id(), "discrimination", item.discrimination()});
+        });
+        for (int c = 0; c < CLASS_NAMES.size(); c++) {
+            long classId = roster.createClass(school, CLASS_NAMES.get(c), 8);
+            long teacher = roster.createUser(school, TEACHERS.get(c), TEACHER_NAMES.get(c), Role.TEACHER, hash, true);
+            roster.assign(school, teacher, classId, subject);
+            for (int s = 1; s <= STUDENTS_PER_CLASS; s++) {
+                String username = "s08%02d%02d".formatted(c + 1, s);
+                long student = roster.createUser(school, username, chineseName(names), Role.STUDENT, hash, true);
+                roster.enrol(school, classId, student);
+                double theta = simulation.ability(CLASS_MEANS[c]);
+                truth.add(new Object[] {school, "STUDENT", student, "ability", theta});
+                for (ResponseSimulation.Answer answer : simulation.answers(theta, simItems, TERM_START, TERM_WEEKS)) {
+                    history.add(new NewResponse(school, student, answer.item().id(), answer.correct(),
+                            answer.correct() ? 1.0 : 0.0, answerText(entries.get(answer.item().id()), answer.correct(), simulation),
+                            answer.timeTakenMs(), ResponseSource.SIMULATED, answer.at()));
+                }
+            }
+        }
+        history.sort(Comparator.comparing(NewResponse::answeredAt));
+        responses.recordAll(history);
+        jdbc.batchUpdate("INSERT INTO simulation_truth (school_id, kind, ref_id, param_name, param_value) VALUES (?, ?, ?, ?, ?)",
+                truth);
+        return new Summary(kpIds.size(), simItems.size(), CLASS_NAMES.size(), CLASS_NAMES.size() * STUDENTS_PER_CLASS,
+                history.size());
+    }
+
+    private DemoCurriculum readCurriculum() {
+        try (InputStream in = new ClassPathResource("demo/curriculum.json").getInputStream()) {
+            return json.readValue(in, DemoCurriculum.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("demo/curriculum.json is missing from the build", e);
+        }
+    }
+
+    /** Creates knowledge points prerequisites first, whatever the order in the file. */
+    private Map<String, Long> loadKnowledgePoints(long school, long subject, List<DemoCurriculum.KpEntry> entries) {
+        Map<String, Long> ids = new LinkedHashMap<>();
+        List<DemoCurriculum.KpEntry> pending = new ArrayList<>(entries);
+        while (!pending.isEmpty()) {
+            int before = pending.size();
+            pending.removeIf(kp -> {
+                if (!ids.keySet().containsAll(kp.prerequisites())) {
+                    return false;
+                }
+                ids.put(kp.code(), knowledgePoints.create(school, new KnowledgePointRequest(subject, kp.code(), kp.name(),
+                        kp.description(), kp.unit(), kp.grade(), kp.prerequisites().stream().map(ids::get).toList())).id());
+                return true;
+            });
+            if (pending.size() == before) {
+                throw new IllegalStateException("demo/curriculum.json: unknown or cyclic prerequisites in " + pending);
+            }
+        }
+        return ids;
+    }
+
+    /** Items in the order the unit teaches them: by their first knowledge point, then by code. */
+    private static List<DemoCurriculum.ItemEntry> teachingOrder(DemoCurriculum curriculum, Map<String, Long> kpIds) {
+        List<String> kpOrder = List.copyOf(kpIds.keySet());
+        return curriculum.items().stream()
+                .sorted(Comparator.comparingInt((DemoCurriculum.ItemEntry item) -> item.kps().stream()
+                                .mapToInt(kpOrder::indexOf).max().orElse(0))
+                        .thenComparing(DemoCurriculum.ItemEntry::code))
+                .toList();
+    }
+
+    private static String answerText(DemoCurriculum.ItemEntry item, boolean correct, ResponseSimulation simulation) {
+        return switch (item.type()) {
+            case SINGLE_CHOICE -> {
+                int right = item.answer().charAt(0) - 'A';
+                yield correct ? item.answer()
+                        : Character.toString('A' + simulation.wrongOption(item.options().size(), right));
+            }
+            case MULTIPLE_CHOICE -> correct ? item.answer() : null;
+            case FILL_IN -> correct ? item.answer().split("\\|")[0] : null;
+            case OPEN -> null;
+        };
+    }
+
+    private static double typicalSeconds(ItemType type) {
+        return switch (type) {
+            case SINGLE_CHOICE -> 45;
+            case MULTIPLE_CHOICE -> 75;
+            case FILL_IN -> 90;
+            case OPEN -> 300;
+        };
+    }
+
+    private static String chineseName(Random random) {
+        StringBuilder name = new StringBuilder().append(SURNAMES.charAt(random.nextInt(SURNAMES.length())));
+        int length = random.nextInt(3) == 0 ? 1 : 2;
+        for (int i = 0; i < length; i++) {
+            name.append(GIVEN.charAt(random.nextInt(GIVEN.length())));
+        }
+        return name.toString();
+    }
+
+    /** What a load created. */
+    public record Summary(int knowledgePoints, int items, int classes, int students, int responses) {
+    }
+}

@@ -1,0 +1,230 @@
+package io.xueban.school;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.security.Role;
+import io.xueban.system.ApiException;
+import io.xueban.system.Db;
+
+import static io.xueban.school.SchoolRecords.Assignment;
+import static io.xueban.school.SchoolRecords.ClassRef;
+import static io.xueban.school.SchoolRecords.Person;
+import static io.xueban.school.SchoolRecords.SchoolClass;
+import static io.xueban.school.SchoolRecords.Student;
+import static io.xueban.school.SchoolRecords.Teaching;
+
+/** Classes, accounts, enrolments and teaching assignments of a school. */
+@Service
+public class Roster {
+
+    private final JdbcClient jdbc;
+    private final PasswordEncoder passwords;
+    private final Clock clock;
+
+    Roster(JdbcClient jdbc, PasswordEncoder passwords, Clock clock) {
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+        this.clock = clock;
+    }
+
+    /** Creates a school and returns its id. */
+    @Transactional
+    public long createSchool(String code, String name) {
+        return Db.insert(jdbc, "INSERT INTO school (code, name, created_at) VALUES (?, ?, ?)",
+                code, name, Db.utc(clock.instant()));
+    }
+
+    public Optional<Long> schoolByCode(String code) {
+        return jdbc.sql("SELECT id FROM school WHERE code = ?").param(code).query(Long.class).optional();
+    }
+
+    public int schoolCount() {
+        return jdbc.sql("SELECT COUNT(*) FROM school").query(Integer.class).single();
+    }
+
+    /** Ids of the students enrolled in a class, for features that work on a whole class. */
+    public List<Long> studentIdsOf(long classId) {
+        return jdbc.sql("SELECT student_id FROM enrolment WHERE class_id = ? ORDER BY student_id")
+                .param(classId).query(Long.class).list();
+    }
+
+    List<SchoolClass> classesOfSchool(long schoolId) {
+        return classes("SELECT id, name, grade FROM class_group WHERE school_id = ? ORDER BY grade, name", schoolId);
+    }
+
+    List<SchoolClass> classesTaughtBy(long teacherId) {
+        return classes("""
+                SELECT DISTINCT c.id, c.name, c.grade FROM class_group c
+                JOIN teaching_assignment t ON t.class_id = c.id WHERE t.teacher_id = ? ORDER BY c.grade, c.name""", teacherId);
+    }
+
+    List<SchoolClass> classesOfStudent(long studentId) {
+        return classes("""
+                SELECT c.id, c.name, c.grade FROM class_group c
+                JOIN enrolment e ON e.class_id = c.id WHERE e.student_id = ? ORDER BY c.grade, c.name""", studentId);
+    }
+
+    SchoolClass schoolClass(long classId) {
+        return classes("SELECT id, name, grade FROM class_group WHERE id = ?", classId).getFirst();
+    }
+
+    private List<SchoolClass> classes(String sql, long param) {
+        List<ClassRef> refs = jdbc.sql(sql).param(param).query(ClassRef.class).list();
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = refs.stream().map(ClassRef::id).toList();
+        Map<Long, Integer> counts = new HashMap<>();
+        jdbc.sql("SELECT class_id, COUNT(*) AS n FROM enrolment WHERE class_id IN (:ids) GROUP BY class_id")
+                .param("ids", ids)
+                .query((rs, n) -> Map.entry(rs.getLong("class_id"), rs.getInt("n")))
+                .list().forEach(e -> counts.put(e.getKey(), e.getValue()));
+        Map<Long, List<Teaching>> teachers = new HashMap<>();
+        jdbc.sql("""
+                        SELECT t.id, t.class_id, t.teacher_id, u.display_name, t.subject_id, s.name AS subject_name
+                        FROM teaching_assignment t JOIN app_user u ON u.id = t.teacher_id JOIN subject s ON s.id = t.subject_id
+                        WHERE t.class_id IN (:ids) ORDER BY t.id""")
+                .param("ids", ids)
+                .query((rs, n) -> Map.entry(rs.getLong("class_id"), new Teaching(rs.getLong("id"), rs.getLong("teacher_id"),
+                        rs.getString("display_name"), rs.getLong("subject_id"), rs.getString("subject_name"))))
+                .list().forEach(e -> teachers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return refs.stream()
+                .map(c -> new SchoolClass(c.id(), c.name(), c.grade(), counts.getOrDefault(c.id(), 0),
+                        teachers.getOrDefault(c.id(), List.of())))
+                .toList();
+    }
+
+    List<Student> studentsOf(long classId) {
+        List<Long> ids = studentIdsOf(classId);
+        return ids.stream().map(this::student).flatMap(Optional::stream).toList();
+    }
+
+    Optional<Student> student(long studentId) {
+        return jdbc.sql("SELECT id, username, display_name FROM app_user WHERE id = ? AND role = 'STUDENT'")
+                .param(studentId)
+                .query((rs, n) -> new Student(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
+                        jdbc.sql("""
+                                        SELECT c.id, c.name, c.grade FROM class_group c JOIN enrolment e ON e.class_id = c.id
+                                        WHERE e.student_id = ? ORDER BY c.grade, c.name""")
+                                .param(studentId).query(ClassRef.class).list()))
+                .optional();
+    }
+
+    List<Person> people(long schoolId, Role role) {
+        return jdbc.sql("""
+                        SELECT id, username, display_name, role, enabled FROM app_user
+                        WHERE school_id = ? AND (CAST(? AS VARCHAR(16)) IS NULL OR role = ?) ORDER BY role, username""")
+                .params(schoolId, role == null ? null : role.name(), role == null ? null : role.name())
+                .query(Person.class)
+                .list();
+    }
+
+    Optional<Person> person(long id) {
+        return jdbc.sql("SELECT id, username, display_name, role, enabled FROM app_user WHERE id = ?")
+                .param(id).query(Person.class).optional();
+    }
+
+    Optional<Long> schoolOfUser(long id) {
+        return jdbc.sql("SELECT school_id FROM app_user WHERE id = ?").param(id).query(Long.class).optional();
+    }
+
+    Optional<ClassRef> classByName(long schoolId, String name) {
+        return jdbc.sql("SELECT id, name, grade FROM class_group WHERE school_id = ? AND name = ?")
+                .params(schoolId, name).query(ClassRef.class).optional();
+    }
+
+    boolean usernameTaken(String username) {
+        return jdbc.sql("SELECT COUNT(*) FROM app_user WHERE LOWER(username) = LOWER(?)")
+                .param(username).query(Integer.class).single() > 0;
+    }
+
+    @Transactional
+    public long createClass(long schoolId, String name, int grade) {
+        if (classByName(schoolId, name).isPresent()) {
+            throw ApiException.conflict("class-name-taken", name);
+        }
+        return Db.insert(jdbc, "INSERT INTO class_group (school_id, name, grade, created_at) VALUES (?, ?, ?, ?)",
+                schoolId, name, grade, Db.utc(clock.instant()));
+    }
+
+    /** Creates an account; the password is hashed here unless {@code passwordIsHashed}. */
+    @Transactional
+    public long createUser(long schoolId, String username, String displayName, Role role, String password,
+                           boolean passwordIsHashed) {
+        if (usernameTaken(username)) {
+            throw ApiException.conflict("username-taken", username);
+        }
+        return Db.insert(jdbc, """
+                        INSERT INTO app_user (school_id, username, display_name, role, password_hash, enabled, created_at)
+                        VALUES (?, ?, ?, ?, ?, TRUE, ?)""",
+                schoolId, username, displayName, role.name(),
+                passwordIsHashed ? password : passwords.encode(password), Db.utc(clock.instant()));
+    }
+
+    @Transactional
+    void updateUser(long id, String displayName, Boolean enabled, String password) {
+        if (displayName != null) {
+            jdbc.sql("UPDATE app_user SET display_name = ? WHERE id = ?").params(displayName, id).update();
+        }
+        if (enabled != null) {
+            jdbc.sql("UPDATE app_user SET enabled = ? WHERE id = ?").params(enabled, id).update();
+        }
+        if (password != null) {
+            jdbc.sql("UPDATE app_user SET password_hash = ? WHERE id = ?").params(passwords.encode(password), id).update();
+        }
+    }
+
+    /** Enrols a student in a class; enrolling twice is harmless. Returns whether it was new. */
+    @Transactional
+    public boolean enrol(long schoolId, long classId, long studentId) {
+        int existing = jdbc.sql("SELECT COUNT(*) FROM enrolment WHERE class_id = ? AND student_id = ?")
+                .params(classId, studentId).query(Integer.class).single();
+        if (existing > 0) {
+            return false;
+        }
+        jdbc.sql("INSERT INTO enrolment (school_id, class_id, student_id) VALUES (?, ?, ?)")
+                .params(schoolId, classId, studentId).update();
+        return true;
+    }
+
+    @Transactional
+    boolean unenrol(long classId, long studentId) {
+        return jdbc.sql("DELETE FROM enrolment WHERE class_id = ? AND student_id = ?")
+                .params(classId, studentId).update() > 0;
+    }
+
+    @Transactional
+    public long assign(long schoolId, long teacherId, long classId, long subjectId) {
+        Optional<Long> existing = jdbc.sql(
+                        "SELECT id FROM teaching_assignment WHERE teacher_id = ? AND class_id = ? AND subject_id = ?")
+                .params(teacherId, classId, subjectId).query(Long.class).optional();
+        return existing.orElseGet(() -> Db.insert(jdbc, """
+                        INSERT INTO teaching_assignment (school_id, teacher_id, class_id, subject_id) VALUES (?, ?, ?, ?)""",
+                schoolId, teacherId, classId, subjectId));
+    }
+
+    Optional<Assignment> assignment(long schoolId, long id) {
+        return jdbc.sql("SELECT id, teacher_id, class_id, subject_id FROM teaching_assignment WHERE id = ? AND school_id = ?")
+                .params(id, schoolId).query(Assignment.class).optional();
+    }
+
+    List<Assignment> assignments(long schoolId) {
+        return jdbc.sql("SELECT id, teacher_id, class_id, subject_id FROM teaching_assignment WHERE school_id = ? ORDER BY id")
+                .param(schoolId).query(Assignment.class).list();
+    }
+
+    @Transactional
+    boolean unassign(long schoolId, long id) {
+        return jdbc.sql("DELETE FROM teaching_assignment WHERE id = ? AND school_id = ?").params(id, schoolId).update() > 0;
+    }
+}

@@ -1,0 +1,19 @@
+package io.xueban.security;
+
+import java.util.Optional;
+
+/** How security reads accounts; the school feature owns them and implements this. */
+public interface Accounts {
+
+    Optional<Account> findByUsername(String username);
+
+    Optional<Account> findById(long id);
+
+    record Account(long id, long schoolId, String username, String displayName, Role role,
+                   String passwordHash, boolean enabled) {
+
+        public CurrentUser toCurrentUser() {
+            return new CurrentUser(id, schoolId, username, displayName, role);
+        }
+    }
+}

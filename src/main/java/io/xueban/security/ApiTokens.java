@@ -1,0 +1,110 @@
+package io.xueban.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.system.Db;
+
+/**
+ * API bearer tokens. A token is 32 random bytes shown once; only its SHA-256 is stored, so a
+ * leaked database does not leak usable tokens. Tokens expire and can be revoked.
+ */
+@Service
+class ApiTokens {
+
+    static final String PREFIX = "xb_";
+
+    private final JdbcClient jdbc;
+    private final Accounts accounts;
+    private final SecuritySettings settings;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    ApiTokens(JdbcClient jdbc, Accounts accounts, SecuritySettings settings, Clock clock) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Transactional
+    IssuedToken issue(CurrentUser user, String name) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant now = clock.instant();
+        Instant expires = now.plus(settings.tokenTtl());
+        long id = Db.insert(jdbc, """
+                        INSERT INTO api_token (user_id, token_hash, name, created_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?)""",
+                user.id(), hash(token), name, Db.utc(now), Db.utc(expires));
+        return new IssuedToken(id, token, expires);
+    }
+
+    /** The user a presented token stands for, if it is known, unexpired, unrevoked and enabled. */
+    Optional<Accounts.Account> authenticate(String token) {
+        if (token == null || !token.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        return jdbc.sql("""
+                        SELECT user_id FROM api_token
+                        WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?""")
+                .params(hash(token), Db.utc(clock.instant()))
+                .query(Long.class)
+                .optional()
+                .flatMap(accounts::findById)
+                .filter(Accounts.Account::enabled);
+    }
+
+    List<TokenInfo> list(CurrentUser user) {
+        return jdbc.sql("""
+                        SELECT id, name, created_at, expires_at, revoked_at FROM api_token
+                        WHERE user_id = ? ORDER BY id""")
+                .param(user.id())
+                .query((rs, n) -> new TokenInfo(rs.getLong("id"), rs.getString("name"),
+                        Db.instant(rs, "created_at"), Db.instant(rs, "expires_at"), Db.instant(rs, "revoked_at")))
+                .list();
+    }
+
+    /** Revokes one of the user's own tokens; false when the user has no such token. */
+    @Transactional
+    boolean revoke(CurrentUser user, long tokenId) {
+        return jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
+                .params(Db.utc(clock.instant()), tokenId, user.id())
+                .update() > 0;
+    }
+
+    @Transactional
+    void revoke(String token) {
+        jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
+                .params(Db.utc(clock.instant()), hash(token))
+                .update();
+    }
+
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    record IssuedToken(long id, String token, Instant expiresAt) {
+    }
+
+    record TokenInfo(long id, String name, Instant createdAt, Instant expiresAt, Instant revokedAt) {
+    }
+}

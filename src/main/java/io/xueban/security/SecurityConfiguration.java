@@ -1,0 +1,82 @@
+package io.xueban.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
+
+import io.xueban.system.Problems;
+
+/** Form login with session and CSRF for pages; bearer tokens (or the same session) for the API. */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /** Hashes passwords with bcrypt, tagged ({@code {bcrypt}...}) so the scheme can be upgraded later. */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /** Loads accounts for password login. */
+    @Bean
+    UserDetailsService userDetailsService(Accounts accounts) {
+        return username -> accounts.findByUsername(username)
+                .map(AccountDetails::of)
+                .orElseThrow(() -> new UsernameNotFoundException("No such user"));
+    }
+
+    /** Password checks for the login form and the token endpoint, both throttled per username. */
+    @Bean
+    AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder encoder,
+                                                LoginThrottle throttle) {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
+        passwords.setPasswordEncoder(encoder);
+        return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle));
+    }
+
+    /** The one filter chain: which paths are public, how API and page clients are told to sign in. */
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
+                                    AuthenticationManager authenticationManager) throws Exception {
+        RequestMatcher api = pathPattern("/api/**");
+        RequestMatcher tokenRequest = pathPattern(HttpMethod.POST, "/api/tokens");
+        RequestMatcher bearer = BearerTokenFilter::hasBearerToken;
+        http
+                .authenticationManager(authenticationManager)
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/login", "/error", "/css/**", "/favicon.ico").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                        .requestMatchers(tokenRequest).permitAll()
+                        .requestMatchers("/actuator/**").hasRole(Role.ADMIN.name())
+                        .anyRequest().authenticated())
+                .formLogin(form -> form
+                        .loginPage("/login")
+                        .defaultSuccessUrl("/", false)
+                        .failureHandler((request, response, e) -> response.sendRedirect(
+                                e instanceof LoginThrottledException ? "/login?locked" : "/login?error")))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                // Bearer requests carry no cookie, so cross-site request forgery cannot ride on them.
+                .csrf(csrf -> csrf.ignoringRequestMatchers(bearer, tokenRequest))
+                .exceptionHandling(errors -> errors
+                        .defaultAuthenticationEntryPointFor((request, response, e) ->
+                                problems.write(request, response, HttpStatus.UNAUTHORIZED, "authentication-required"), api)
+                        .defaultAccessDeniedHandlerFor((request, response, e) ->
+                                problems.write(request, response, HttpStatus.FORBIDDEN, "access-denied"), api))
+                .addFilterBefore(new BearerTokenFilter(tokens, problems), UsernamePasswordAuthenticationFilter.class);
+        return http.build();
+    }
+}

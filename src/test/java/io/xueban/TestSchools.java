@@ -1,0 +1,130 @@
+package io.xueban;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.http.MediaType;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.web.servlet.MockMvc;
+
+import io.xueban.curriculum.BloomLevel;
+import io.xueban.curriculum.ItemRequest;
+import io.xueban.curriculum.ItemType;
+import io.xueban.curriculum.Items;
+import io.xueban.curriculum.KnowledgePointRequest;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.curriculum.Subjects;
+import io.xueban.school.Roster;
+import io.xueban.security.Role;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Builds small schools for tests, each with unique names so tests never see each other's data:
+ * one admin, two teachers each teaching one class, one student in each class, one subject, two
+ * knowledge points and two items.
+ */
+@TestComponent
+public class TestSchools {
+
+    public static final String PASSWORD = "correct-horse-1";
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final Roster roster;
+    private final Subjects subjects;
+    private final KnowledgePoints knowledgePoints;
+    private final Items items;
+    private final PasswordEncoder passwords;
+    private final MockMvc mvc;
+    private final JsonMapper json;
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private volatile String hash;
+
+    TestSchools(Roster roster, Subjects subjects, KnowledgePoints knowledgePoints, Items items,
+                PasswordEncoder passwords, MockMvc mvc, JsonMapper json) {
+        this.roster = roster;
+        this.subjects = subjects;
+        this.knowledgePoints = knowledgePoints;
+        this.items = items;
+        this.passwords = passwords;
+        this.mvc = mvc;
+        this.json = json;
+    }
+
+    public School create() {
+        if (hash == null) {
+            hash = passwords.encode(PASSWORD);
+        }
+        String p = "t" + COUNTER.incrementAndGet() + "x" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        long school = roster.createSchool(p, "测试学校 " + p);
+        long admin = roster.createUser(school, p + ".admin", "管理员", Role.ADMIN, hash, true);
+        long teacher1 = roster.createUser(school, p + ".t1", "一班老师", Role.TEACHER, hash, true);
+        long teacher2 = roster.createUser(school, p + ".t2", "二班老师", Role.TEACHER, hash, true);
+        long student1 = roster.createUser(school, p + ".s1", "一班学生", Role.STUDENT, hash, true);
+        long student2 = roster.createUser(school, p + ".s2", "二班学生", Role.STUDENT, hash, true);
+        long class1 = roster.createClass(school, "初二(1)班", 8);
+        long class2 = roster.createClass(school, "初二(2)班", 8);
+        long subject = subjects.create(school, "math", "数学").id();
+        roster.assign(school, teacher1, class1, subject);
+        roster.assign(school, teacher2, class2, subject);
+        roster.enrol(school, class1, student1);
+        roster.enrol(school, class2, student2);
+        long kp1 = knowledgePoints.create(school, new KnowledgePointRequest(subject, "KP-1", "算术平方根", null, "预备知识", 7,
+                java.util.List.of())).id();
+        long kp2 = knowledgePoints.create(school, new KnowledgePointRequest(subject, "KP-2", "二次根式的概念", null, "二次根式", 8,
+                java.util.List.of(kp1))).id();
+        long choice = items.create(school, new ItemRequest(subject, "I-1", ItemType.SINGLE_CHOICE, "16 的算术平方根是（　　）",
+                java.util.List.of("4", "±4", "−4", "8"), "A", null, BloomLevel.REMEMBER, java.util.List.of(kp1)));
+        long fillIn = items.create(school, new ItemRequest(subject, "I-2", ItemType.FILL_IN, "√9 = ______。",
+                null, "3", null, BloomLevel.UNDERSTAND, java.util.List.of(kp1, kp2)));
+        return new School(school, p, admin, teacher1, teacher2, student1, student2, class1, class2, subject,
+                kp1, kp2, choice, fillIn);
+    }
+
+    /** A bearer token for a user (password {@link #PASSWORD}), fetched once through the API. */
+    public String token(String username) {
+        return tokens.computeIfAbsent(username, name -> {
+            try {
+                String body = json.writeValueAsString(Map.of("username", name, "password", PASSWORD));
+                String response = mvc.perform(post("/api/tokens").contentType(MediaType.APPLICATION_JSON).content(body))
+                        .andExpect(status().isCreated())
+                        .andReturn().getResponse().getContentAsString();
+                return json.readTree(response).get("token").asString();
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not get a token for " + name, e);
+            }
+        });
+    }
+
+    public String bearer(String username) {
+        return "Bearer " + token(username);
+    }
+
+    public record School(long id, String prefix, long admin, long teacher1, long teacher2, long student1, long student2,
+                         long class1, long class2, long subject, long kp1, long kp2, long choiceItem, long fillInItem) {
+
+        public String adminName() {
+            return prefix + ".admin";
+        }
+
+        public String teacher1Name() {
+            return prefix + ".t1";
+        }
+
+        public String teacher2Name() {
+            return prefix + ".t2";
+        }
+
+        public String student1Name() {
+            return prefix + ".s1";
+        }
+
+        public String student2Name() {
+            return prefix + ".s2";
+        }
+    }
+}

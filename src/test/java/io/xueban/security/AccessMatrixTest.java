@@ -1,0 +1,151 @@
+package io.xueban.security;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import io.xueban.school.Roster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
+
+/**
+ * Every role against every endpoint of the foundation, on its own records and on records of
+ * another class and another school. Another school's record answers 404; another class's 403.
+ * Later features add their endpoints to {@link #cases()}.
+ */
+@XuebanTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessMatrixTest {
+
+    /** Who acts: school A's admin, two teachers (t1 teaches class1), two students (s1 in class1); school B's admin, teacher, student. */
+    enum Actor { ADMIN_A, T1, T2, S1, S2, ADMIN_B, T_B, S_B }
+
+    private static final AtomicInteger UNIQUE = new AtomicInteger();
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    Roster roster;
+
+    TestSchools.School a;
+    TestSchools.School b;
+    long unenrolledStudent;
+
+    @BeforeAll
+    void schools() {
+        a = schools.create();
+        b = schools.create();
+        unenrolledStudent = roster.createUser(a.id(), a.prefix() + ".s3", "未分班学生", Role.STUDENT,
+                "{noop}unused-password", true);
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        // Record endpoints: class1 and student1 belong to school A, class1 is taught by T1.
+        add(cases, "GET", "/api/classes/{class1}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/classes/{class1}/students", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/students/{student1}", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/students/{student1}/responses", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "POST", "/api/responses", "{\"studentId\":{student1},\"itemId\":{choiceItem},\"answer\":\"A\"}",
+                "ADMIN_A=201 T1=201 T2=403 S1=201 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "POST", "/api/responses/import", "student,item,correct\n{student1Name},I-1,1\n",
+                "ADMIN_A=201 T1=201 T2=422 S1=403 S2=403 ADMIN_B=422 T_B=422 S_B=403");
+        add(cases, "PUT", "/api/classes/{class1}/students/{student3}", null, "ADMIN_A=204 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
+        add(cases, "GET", "/api/users/{teacher1}", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
+        add(cases, "PATCH", "/api/users/{student1}", "{\"displayName\":\"一班学生\"}",
+                "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
+        add(cases, "GET", "/api/items/{choiceItem}", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "PUT", "/api/items/{choiceItem}",
+                "{\"subjectId\":{subject},\"code\":\"I-1\",\"type\":\"SINGLE_CHOICE\",\"stem\":\"16 的算术平方根是（　　）\","
+                        + "\"options\":[\"4\",\"±4\",\"−4\",\"8\"],\"answerKey\":\"A\",\"bloomLevel\":\"REMEMBER\",\"kpIds\":[{kp1}]}",
+                "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/knowledge-points/{kp1}", null, "ADMIN_A=200 T1=200 T2=200 S1=200 S2=200 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "PUT", "/api/knowledge-points/{kp2}",
+                "{\"subjectId\":{subject},\"code\":\"KP-2\",\"name\":\"二次根式的概念\",\"grade\":8,\"prerequisiteIds\":[{kp1}]}",
+                "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        // Collection endpoints: what each role may do in its own school.
+        add(cases, "GET", "/api/classes", null, "ADMIN_A=200 T1=200 T2=200 S1=200 S2=200 ADMIN_B=200 T_B=200 S_B=200");
+        add(cases, "POST", "/api/classes", "{\"name\":\"初二({unique})班\",\"grade\":8}",
+                "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
+        add(cases, "GET", "/api/users", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        add(cases, "POST", "/api/users", "{\"username\":\"u{unique}\",\"displayName\":\"新用户\",\"role\":\"TEACHER\",\"password\":\"long-enough-1\"}",
+                "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
+        add(cases, "POST", "/api/roster", "username,display_name,role,class,grade\nr{unique},新同学,student,初二(9)班,8\n",
+                "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
+        add(cases, "GET", "/api/teaching-assignments", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        add(cases, "GET", "/api/items", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "POST", "/api/subjects", "{\"code\":\"s{unique}\",\"name\":\"物理\"}",
+                "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} as {2} → {3}")
+    @MethodSource("cases")
+    void roleSeesOnlyWhatItMay(String method, String path, Actor actor, int expected, String body) throws Exception {
+        var request = request(HttpMethod.valueOf(method), fill(path))
+                .header(HttpHeaders.AUTHORIZATION, schools.bearer(username(actor)));
+        if (body != null) {
+            String filled = fill(body);
+            request.content(filled).contentType(filled.startsWith("{") ? MediaType.APPLICATION_JSON : MediaType.valueOf("text/csv"));
+        }
+        int status = mvc.perform(request).andReturn().getResponse().getStatus();
+        assertThat(status).as("%s %s as %s", method, path, actor).isEqualTo(expected);
+    }
+
+    private static void add(List<Arguments> cases, String method, String path, String body, String expectations) {
+        Map<Actor, Integer> expected = new LinkedHashMap<>();
+        for (String pair : expectations.split(" ")) {
+            String[] parts = pair.split("=");
+            expected.put(Actor.valueOf(parts[0]), Integer.valueOf(parts[1]));
+        }
+        assertThat(expected.keySet()).as("every actor has an expectation for %s %s", method, path)
+                .containsExactlyInAnyOrder(Actor.values());
+        expected.forEach((actor, status) -> cases.add(Arguments.of(method, path, actor, status, body)));
+    }
+
+    private String fill(String template) {
+        return template
+                .replace("{class1}", Long.toString(a.class1()))
+                .replace("{student1Name}", a.student1Name())
+                .replace("{student1}", Long.toString(a.student1()))
+                .replace("{student3}", Long.toString(unenrolledStudent))
+                .replace("{teacher1}", Long.toString(a.teacher1()))
+                .replace("{choiceItem}", Long.toString(a.choiceItem()))
+                .replace("{subject}", Long.toString(a.subject()))
+                .replace("{kp1}", Long.toString(a.kp1()))
+                .replace("{kp2}", Long.toString(a.kp2()))
+                .replace("{unique}", a.prefix() + "n" + UNIQUE.incrementAndGet());
+    }
+
+    private String username(Actor actor) {
+        return switch (actor) {
+            case ADMIN_A -> a.adminName();
+            case T1 -> a.teacher1Name();
+            case T2 -> a.teacher2Name();
+            case S1 -> a.student1Name();
+            case S2 -> a.student2Name();
+            case ADMIN_B -> b.adminName();
+            case T_B -> b.teacher1Name();
+            case S_B -> b.student1Name();
+        };
+    }
+}
