@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import io.xueban.school.Roster;
@@ -18,6 +19,7 @@ import io.xueban.school.Roster;
  * yet. Never on PostgreSQL: a production database starts empty.
  */
 @Component
+@Order(10)
 class DemoSchoolRunner implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoSchoolRunner.class);

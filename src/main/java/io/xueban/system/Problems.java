@@ -36,9 +36,12 @@ public class Problems {
 
     public ProblemDetail of(HttpStatus status, String code, Locale locale, Object... args) {
         Object[] localizedArgs = Arrays.stream(args)
-                .map(arg -> arg instanceof ApiException.Entity entity
-                        ? message("entity." + entity.name(), locale)
-                        : arg)
+                .map(arg -> switch (arg) {
+                    case ApiException.Entity entity -> message("entity." + entity.name(), locale);
+                    // Ids and counts read as plain digits, never "987,654,321".
+                    case Number number -> number.toString();
+                    case null, default -> arg;
+                })
                 .toArray();
         ProblemDetail problem = ProblemDetail.forStatus(status);
         problem.setType(URI.create("/problems/" + code));

@@ -1,0 +1,145 @@
+package io.xueban.insight;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@XuebanTest
+class ResponseApiTest {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JdbcClient jdbc;
+
+    TestSchools.School school;
+
+    @BeforeEach
+    void school() {
+        school = schools.create();
+    }
+
+    @Test
+    void studentRecordsOwnAnswerMarkedFromTheKey() throws Exception {
+        json("/api/responses", school.student1Name(), """
+                {"itemId":%d,"answer":" 3 ","timeTakenMs":42000}""".formatted(school.fillInItem()))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.recorded").value(1))
+                .andExpect(jsonPath("$.correct").value(1));
+
+        mvc.perform(get("/api/students/" + school.student1() + "/responses")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(jsonPath("$[0].itemCode").value("I-2"))
+                .andExpect(jsonPath("$[0].correct").value(true))
+                .andExpect(jsonPath("$[0].score").value(1.0))
+                .andExpect(jsonPath("$[0].source").value("TYPED"))
+                .andExpect(jsonPath("$[0].timeTakenMs").value(42000));
+    }
+
+    @Test
+    void batchWithAnUnknownItemIsRejectedWhole() throws Exception {
+        int before = count();
+        json("/api/responses/batch", school.teacher1Name(), """
+                [{"studentId":%1$d,"itemId":%2$d,"correct":true},
+                 {"studentId":%1$d,"itemId":987654321,"correct":false}]""".formatted(school.student1(), school.choiceItem()))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.code").value("not-found"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("987654321")));
+        assertThat(count()).isEqualTo(before);
+    }
+
+    @Test
+    void batchListsEveryEntryThatCannotBeMarked() throws Exception {
+        int before = count();
+        json("/api/responses/batch", school.teacher1Name(), """
+                [{"studentId":%1$d,"itemId":%2$d,"answer":"A"},
+                 {"studentId":%1$d,"itemId":%2$d},
+                 {"studentId":%1$d,"itemId":%2$d,"correct":true,"source":"SIMULATED"}]"""
+                .formatted(school.student1(), school.choiceItem()))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.errors[*].row").value(contains(2, 3)));
+        assertThat(count()).isEqualTo(before);
+    }
+
+    @Test
+    void badJsonUnknownFieldsInvalidScoreAndWrongTypesAreClearErrors() throws Exception {
+        int before = count();
+        json("/api/responses", school.teacher1Name(), """
+                {"studentId":%d,"itemId":%d,"score":1.5}""".formatted(school.student1(), school.choiceItem()))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("score"));
+        json("/api/responses", school.teacher1Name(), """
+                {"studentId":"Wang","itemId":%d}""".formatted(school.choiceItem()))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("unreadable-field"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("studentId")));
+        json("/api/responses", school.teacher1Name(), "{\"studentId\": 1, \"itemId\": ")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("unreadable-body"));
+        json("/api/responses", school.teacher1Name(), """
+                {"studentId":%d,"itemId":%d,"correct":true,"grade":"A+"}""".formatted(school.student1(), school.choiceItem()))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("unknown-field"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("grade")));
+        assertThat(count()).isEqualTo(before);
+    }
+
+    @Test
+    void csvImportMarksByCodeOrIdAndIsAllOrNothing() throws Exception {
+        String good = """
+                student,item,correct,answer,time_ms,answered_at
+                %1$s,I-1,,A,30000,2026-10-08T09:00:00+08:00
+                %1$s,%2$d,0,,,
+                """.formatted(school.student1Name(), school.fillInItem());
+        csv(good).andExpect(status().isCreated()).andExpect(jsonPath("$.recorded").value(2))
+                .andExpect(jsonPath("$.correct").value(1));
+
+        int before = count();
+        String bad = """
+                学生,题号,正确,得分
+                %1$s,I-1,对,
+                %2$s,I-1,1,
+                nobody,I-1,1,
+                %1$s,NO-SUCH,1,
+                %1$s,I-1,maybe,
+                %1$s,I-1,,2
+                %1$s,I-2,,
+                """.formatted(school.student1Name(), school.student2Name());
+        csv(bad).andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.errors[*].row").value(contains(3, 4, 5, 6, 7, 8)));
+        assertThat(count()).isEqualTo(before);
+    }
+
+    private ResultActions json(String path, String user, String body) throws Exception {
+        return mvc.perform(post(path).header(HttpHeaders.AUTHORIZATION, schools.bearer(user))
+                .contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private ResultActions csv(String body) throws Exception {
+        return mvc.perform(post("/api/responses/import").header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name()))
+                .contentType("text/csv").content(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private int count() {
+        return jdbc.sql("SELECT COUNT(*) FROM response WHERE school_id = ?").param(school.id()).query(Integer.class).single();
+    }
+}

@@ -1,0 +1,173 @@
+package io.xueban.security;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.web.servlet.MockMvc;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+@XuebanTest
+class TokenAndLoginTest {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JsonMapper json;
+
+    TestSchools.School school;
+
+    @BeforeEach
+    void school() {
+        school = schools.create();
+    }
+
+    @Test
+    void tokenGivesAccessUntilRevoked() throws Exception {
+        String token = issue(school.teacher1Name(), TestSchools.PASSWORD);
+
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.username").value(school.teacher1Name()))
+                .andExpect(jsonPath("$.role").value("TEACHER"));
+
+        mvc.perform(delete("/api/tokens/current").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isNoContent());
+
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isUnauthorized())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.code").value("invalid-token"));
+    }
+
+    @Test
+    void tokenListShowsNoSecrets() throws Exception {
+        String token = issue(school.student1Name(), TestSchools.PASSWORD);
+        String list = mvc.perform(get("/api/tokens").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[0].name").value("api"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(list).doesNotContain(token);
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserLookTheSame() throws Exception {
+        mvc.perform(tokenRequest(school.teacher1Name(), "wrong-password"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.code").value("bad-credentials"));
+        mvc.perform(tokenRequest("nobody-" + school.prefix(), "wrong-password"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.code").value("bad-credentials"));
+    }
+
+    @Test
+    void repeatedWrongPasswordsAreThrottledEvenForTheRightPassword() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            mvc.perform(tokenRequest(school.teacher2Name(), "wrong-password")).andExpect(status().isUnauthorized());
+        }
+        mvc.perform(tokenRequest(school.teacher2Name(), "wrong-password")).andExpect(status().isUnauthorized());
+
+        mvc.perform(tokenRequest(school.teacher2Name(), TestSchools.PASSWORD))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(header().exists(HttpHeaders.RETRY_AFTER))
+                .andExpect(jsonPath("$.code").value("login-throttled"));
+    }
+
+    @Test
+    void malformedOrUnknownTokenIsRejectedNotIgnored() throws Exception {
+        mvc.perform(get("/api/classes").header(HttpHeaders.AUTHORIZATION, "Bearer xb_not-a-real-token"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().exists(HttpHeaders.WWW_AUTHENTICATE));
+    }
+
+    @Test
+    void apiWithoutCredentialsAnswersProblemNotRedirect() throws Exception {
+        mvc.perform(get("/api/classes"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.code").value("authentication-required"));
+    }
+
+    @Test
+    void pagesRedirectToLoginAndFormLoginOpensASession() throws Exception {
+        mvc.perform(get("/")).andExpect(status().is3xxRedirection());
+        mvc.perform(get("/login")).andExpect(status().isOk());
+
+        MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
+                        .param("username", school.teacher1Name()).param("password", TestSchools.PASSWORD))
+                .andExpect(redirectedUrl("/"))
+                .andReturn().getRequest().getSession();
+
+        mvc.perform(get("/").session(session)).andExpect(status().isOk());
+        mvc.perform(get("/api/classes").session(session))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$[0].id").value(school.class1()));
+    }
+
+    @Test
+    void sessionWritesNeedTheCsrfToken() throws Exception {
+        MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
+                        .param("username", school.adminName()).param("password", TestSchools.PASSWORD))
+                .andReturn().getRequest().getSession();
+
+        mvc.perform(post("/api/classes").session(session).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"初一(1)班\",\"grade\":7}"))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.code").value("access-denied"));
+        mvc.perform(post("/api/classes").session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\":\"初一(1)班\",\"grade\":7}"))
+                .andExpect(status().isCreated());
+    }
+
+    @Test
+    void wrongFormPasswordReturnsToTheLoginPage() throws Exception {
+        mvc.perform(post("/login").with(csrf()).param("username", school.student1Name()).param("password", "nope-nope"))
+                .andExpect(redirectedUrl("/login?error"));
+    }
+
+    @Test
+    void disabledAccountCannotGetATokenAndItsTokensStopWorking() throws Exception {
+        String studentToken = issue(school.student2Name(), TestSchools.PASSWORD);
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/api/users/" + school.student2())
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName()))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"enabled\":false}"))
+                .andExpect(status().isOk());
+
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + studentToken))
+                .andExpect(status().isUnauthorized());
+        mvc.perform(tokenRequest(school.student2Name(), TestSchools.PASSWORD))
+                .andExpect(status().isUnauthorized());
+    }
+
+    private String issue(String username, String password) throws Exception {
+        String body = mvc.perform(tokenRequest(username, password))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.tokenType").value("Bearer"))
+                .andExpect(jsonPath("$.expiresAt").exists())
+                .andReturn().getResponse().getContentAsString();
+        return json.readTree(body).get("token").asString();
+    }
+
+    private org.springframework.test.web.servlet.RequestBuilder tokenRequest(String username, String password) {
+        return post("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+    }
+}
