@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.web.servlet.MockMvc;
 
@@ -41,11 +42,12 @@ public class TestSchools {
     private final PasswordEncoder passwords;
     private final MockMvc mvc;
     private final JsonMapper json;
+    private final JdbcClient jdbc;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private volatile String hash;
 
     TestSchools(Roster roster, Subjects subjects, KnowledgePoints knowledgePoints, Items items,
-                PasswordEncoder passwords, MockMvc mvc, JsonMapper json) {
+                PasswordEncoder passwords, MockMvc mvc, JsonMapper json, JdbcClient jdbc) {
         this.roster = roster;
         this.subjects = subjects;
         this.knowledgePoints = knowledgePoints;
@@ -53,6 +55,13 @@ public class TestSchools {
         this.passwords = passwords;
         this.mvc = mvc;
         this.json = json;
+        this.jdbc = jdbc;
+    }
+
+    /** How many rows of a table belong to a school: tests use it to show that a refusal changed nothing. */
+    public int rows(String table, long schoolId) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE school_id = ?").param(schoolId)
+                .query(Integer.class).single();
     }
 
     public School create() {

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -29,8 +28,6 @@ class CurriculumApiTest {
     MockMvc mvc;
     @Autowired
     TestSchools schools;
-    @Autowired
-    JdbcClient jdbc;
 
     TestSchools.School school;
 
@@ -164,7 +161,6 @@ class CurriculumApiTest {
     }
 
     private int count(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE school_id = ?").param(school.id())
-                .query(Integer.class).single();
+        return schools.rows(table, school.id());
     }
 }

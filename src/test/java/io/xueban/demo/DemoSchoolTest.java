@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
+import io.xueban.TestSchools;
 import io.xueban.XuebanTest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +34,8 @@ class DemoSchoolTest {
     MockMvc mvc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    TestSchools schools;
 
     long school;
 
@@ -102,7 +105,7 @@ class DemoSchoolTest {
     }
 
     private int count(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE school_id = ?").param(school).query(Integer.class).single();
+        return schools.rows(table, school);
     }
 
     private static double correlation(List<double[]> xy) {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -28,8 +27,6 @@ class ResponseApiTest {
     MockMvc mvc;
     @Autowired
     TestSchools schools;
-    @Autowired
-    JdbcClient jdbc;
 
     TestSchools.School school;
 
@@ -140,6 +137,6 @@ class ResponseApiTest {
     }
 
     private int count() {
-        return jdbc.sql("SELECT COUNT(*) FROM response WHERE school_id = ?").param(school.id()).query(Integer.class).single();
+        return schools.rows("response", school.id());
     }
 }

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -31,8 +30,6 @@ class RosterImportTest {
     MockMvc mvc;
     @Autowired
     TestSchools schools;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     JsonMapper json;
 
@@ -143,7 +140,6 @@ class RosterImportTest {
     }
 
     private int count(String table) {
-        return jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE school_id = ?").param(school.id())
-                .query(Integer.class).single();
+        return schools.rows(table, school.id());
     }
 }
