@@ -9,8 +9,8 @@ import io.xueban.security.CurrentUser;
 import io.xueban.system.Db;
 
 /**
- * Who changed what, for a school's records. Written in the caller's transaction, so an action
- * that rolls back leaves no audit line behind and an action that commits always has one.
+ * Who changed what, for a school's records. Joins the caller's transaction when there is one
+ * (as in imports), so a rolled-back action leaves no audit line behind.
  */
 @Component
 public class AuditLog {

@@ -105,19 +105,39 @@ public class Roster {
     }
 
     List<Student> studentsOf(long classId) {
-        List<Long> ids = studentIdsOf(classId);
-        return ids.stream().map(this::student).flatMap(Optional::stream).toList();
+        Map<Long, List<ClassRef>> classes = new HashMap<>();
+        jdbc.sql("""
+                        SELECT e.student_id, c.id, c.name, c.grade FROM enrolment e
+                        JOIN class_group c ON c.id = e.class_id
+                        WHERE e.student_id IN (SELECT student_id FROM enrolment WHERE class_id = ?)
+                        ORDER BY c.grade, c.name""")
+                .param(classId)
+                .query((rs, n) -> Map.entry(rs.getLong("student_id"),
+                        new ClassRef(rs.getLong("id"), rs.getString("name"), rs.getInt("grade"))))
+                .list()
+                .forEach(e -> classes.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        return jdbc.sql("""
+                        SELECT u.id, u.username, u.display_name FROM app_user u JOIN enrolment e ON e.student_id = u.id
+                        WHERE e.class_id = ? ORDER BY u.username""")
+                .param(classId)
+                .query((rs, n) -> new Student(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
+                        classes.getOrDefault(rs.getLong("id"), List.of())))
+                .list();
     }
 
     Optional<Student> student(long studentId) {
         return jdbc.sql("SELECT id, username, display_name FROM app_user WHERE id = ? AND role = 'STUDENT'")
                 .param(studentId)
                 .query((rs, n) -> new Student(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
-                        jdbc.sql("""
-                                        SELECT c.id, c.name, c.grade FROM class_group c JOIN enrolment e ON e.class_id = c.id
-                                        WHERE e.student_id = ? ORDER BY c.grade, c.name""")
-                                .param(studentId).query(ClassRef.class).list()))
+                        classRefsOf(studentId)))
                 .optional();
+    }
+
+    private List<ClassRef> classRefsOf(long studentId) {
+        return jdbc.sql("""
+                        SELECT c.id, c.name, c.grade FROM class_group c JOIN enrolment e ON e.class_id = c.id
+                        WHERE e.student_id = ? ORDER BY c.grade, c.name""")
+                .param(studentId).query(ClassRef.class).list();
     }
 
     List<Person> people(long schoolId, Role role) {

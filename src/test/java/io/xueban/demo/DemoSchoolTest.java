@@ -102,6 +102,12 @@ class DemoSchoolTest {
                 .andExpect(jsonPath("$", hasSize(1)))
                 .andExpect(jsonPath("$[0].name").value("初二(1)班"))
                 .andExpect(jsonPath("$[0].studentCount").value(40));
+        long classId = jdbc.sql("SELECT id FROM class_group WHERE school_id = ? AND name = '初二(1)班'")
+                .param(school).query(Long.class).single();
+        mvc.perform(get("/api/classes/" + classId + "/students").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(jsonPath("$", hasSize(40)))
+                .andExpect(jsonPath("$[0].username").value("s080101"))
+                .andExpect(jsonPath("$[0].classes[0].name").value("初二(1)班"));
     }
 
     private int count(String table) {
