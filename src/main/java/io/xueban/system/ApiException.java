@@ -52,6 +52,11 @@ public class ApiException extends RuntimeException {
         return this;
     }
 
+    @Override
+    public String getMessage() {
+        return args.length == 0 ? code : code + " " + java.util.Arrays.toString(args);
+    }
+
     public HttpStatus status() {
         return status;
     }

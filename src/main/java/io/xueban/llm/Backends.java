@@ -1,0 +1,158 @@
+package io.xueban.llm;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The configured model servers, the LangChain4j models that talk to them, and their health. */
+final class Backends {
+
+    private static final Logger log = LoggerFactory.getLogger(Backends.class);
+
+    private final List<Backend> all;
+    private final HttpClient probeClient;
+    private final JsonMapper json;
+
+    Backends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock) {
+        this.json = json;
+        this.probeClient = HttpClient.newBuilder().connectTimeout(settings.timeouts().connect()).build();
+        List<Backend> backends = new ArrayList<>();
+        for (LlmSettings.BackendSettings b : settings.backends() == null ? List.<LlmSettings.BackendSettings>of()
+                : settings.backends()) {
+            Map<ModelRole, String> models = new EnumMap<>(ModelRole.class);
+            for (ModelRole role : ModelRole.values()) {
+                String model = b.models() != null && b.models().get(role.key()) != null
+                        ? b.models().get(role.key()) : settings.roles() == null ? null : settings.roles().get(role.key());
+                if (model != null && !model.isBlank()) {
+                    models.put(role, model);
+                }
+            }
+            String kind = b.kind() == null ? "ollama" : b.kind().toLowerCase(Locale.ROOT);
+            if (!kind.equals("ollama") && !kind.equals("openai")) {
+                throw new IllegalStateException("xueban.llm.backends: kind must be ollama or openai, not " + b.kind());
+            }
+            String name = b.name() == null ? kind + "-" + backends.size() : b.name();
+            String baseUrl = b.baseUrl().replaceAll("/+$", "");
+            backends.add(new Backend(name, kind, baseUrl, Math.max(1, b.slots()), models,
+                    new CircuitBreaker(settings.breaker().failures(), settings.breaker().openFor(), clock),
+                    model -> chatModel(kind, baseUrl, b.apiKey(), model, http)));
+        }
+        this.all = List.copyOf(backends);
+    }
+
+    List<Backend> all() {
+        return all;
+    }
+
+    List<Backend> serving(ModelRole role) {
+        return all.stream().filter(b -> b.serves(role)).toList();
+    }
+
+    private static StreamingChatModel chatModel(String kind, String baseUrl, String apiKey, String model,
+                                                CancellableHttpClient http) {
+        var httpBuilder = new CancellableHttpClient.Builder(http);
+        if (kind.equals("ollama")) {
+            // Thinking comes back in its own field and is dropped; <think> tags in content are
+            // removed by the gateway.
+            return OllamaStreamingChatModel.builder()
+                    .httpClientBuilder(httpBuilder)
+                    .baseUrl(baseUrl)
+                    .modelName(model)
+                    .returnThinking(false)
+                    .build();
+        }
+        return OpenAiStreamingChatModel.builder()
+                .httpClientBuilder(httpBuilder)
+                .baseUrl(baseUrl)
+                .apiKey(apiKey == null || apiKey.isBlank() ? "not-needed" : apiKey)
+                .modelName(model)
+                .returnThinking(false)
+                .build();
+    }
+
+    /** Asks each server whether it is up and which models it has. */
+    void probe() {
+        for (Backend backend : all) {
+            Backend.Health before = backend.health();
+            Backend.Health now = probe(backend);
+            backend.health(now);
+            if (before.status() != now.status()) {
+                if (now.status() == Backend.Health.Status.UP) {
+                    log.info("Model server {} at {} is up; models: {}", backend.name, backend.baseUrl,
+                            now.modelsPresent() == null ? "(not listed)" : now.modelsPresent());
+                } else {
+                    log.warn("Model server {} at {} is down ({}). {}", backend.name, backend.baseUrl, now.error(),
+                            howToStart(backend));
+                }
+            }
+        }
+    }
+
+    private Backend.Health probe(Backend backend) {
+        String path = backend.kind.equals("ollama") ? "/api/tags" : "/models";
+        try {
+            HttpResponse<String> response = probeClient.send(
+                    HttpRequest.newBuilder(URI.create(backend.baseUrl + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                return new Backend.Health(backend.kind.equals("ollama") ? Backend.Health.Status.DOWN : Backend.Health.Status.UP,
+                        null, "HTTP " + response.statusCode());
+            }
+            JsonNode body = json.readTree(response.body());
+            Set<String> models = new HashSet<>();
+            JsonNode list = backend.kind.equals("ollama") ? body.path("models") : body.path("data");
+            for (JsonNode model : list) {
+                String name = backend.kind.equals("ollama") ? model.path("name").asString() : model.path("id").asString();
+                if (name != null && !name.isEmpty()) {
+                    models.add(name);
+                }
+            }
+            return new Backend.Health(Backend.Health.Status.UP, models, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return backend.health();
+        } catch (Exception e) {
+            return new Backend.Health(Backend.Health.Status.DOWN, null,
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    /** What an administrator should do to make a backend serve: start it, or pull what is missing. */
+    String howToStart(Backend backend) {
+        Backend.Health health = backend.health();
+        if (health.status() == Backend.Health.Status.UP) {
+            String missing = backend.models.values().stream().distinct().filter(m -> !health.hasModel(m))
+                    .collect(Collectors.joining(" "));
+            if (!missing.isEmpty()) {
+                return backend.kind.equals("ollama")
+                        ? "run `ollama pull " + missing.replace(" ", "` and `ollama pull ") + "`"
+                        : "make the server at " + backend.baseUrl + " serve " + missing;
+            }
+            return "wait: the server is busy or failing (circuit open)";
+        }
+        return backend.kind.equals("ollama")
+                ? "start Ollama (`ollama serve`) at " + backend.baseUrl + " and run `ollama pull "
+                + String.join("` and `ollama pull ", backend.models.values().stream().distinct().toList()) + "`"
+                : "start the OpenAI-compatible server at " + backend.baseUrl;
+    }
+}

@@ -1,0 +1,53 @@
+package io.xueban.llm;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code xueban.llm.*}: the model servers, which model plays which role, and how the gateway
+ * queues, times out, retries, caches and rate-limits calls.
+ */
+@ConfigurationProperties("xueban.llm")
+record LlmSettings(
+        List<BackendSettings> backends,
+        /** Default model per role ({@code chat}, {@code reasoning}, {@code vision}) for backends that name none. */
+        Map<String, String> roles,
+        Queue queue,
+        Timeouts timeouts,
+        Retry retry,
+        Breaker breaker,
+        Cache cache,
+        RateLimit rateLimit) {
+
+    /** One model server: {@code kind} is {@code ollama} or {@code openai} (any OpenAI-compatible server). */
+    record BackendSettings(String name, String kind, String baseUrl, String apiKey, int slots, Map<String, String> models) {
+    }
+
+    /**
+     * {@code maxLength}: queued calls across all users; {@code maxPerUser}: queued calls of one
+     * user; {@code expectedCallTime}: the starting guess of how long a call holds a slot, refined
+     * by measurement, used to estimate waits.
+     */
+    record Queue(int maxLength, int maxPerUser, Duration expectedCallTime, Duration defaultDeadline) {
+    }
+
+    record Timeouts(Duration connect, Duration firstToken, Duration total) {
+    }
+
+    record Retry(int maxAttempts, Duration backoff) {
+    }
+
+    /** Open after {@code failures} failures in a row; try again after {@code openFor}. */
+    record Breaker(int failures, Duration openFor) {
+    }
+
+    record Cache(int maxEntries, Duration ttl) {
+    }
+
+    /** Calls per user per minute; 0 turns the limit off. */
+    record RateLimit(int perMinute) {
+    }
+}

@@ -1,0 +1,108 @@
+package io.xueban.llm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * Prompt files {@code prompts/<feature>/<name>.md} with {@code {{variable}}} placeholders. A file
+ * in the override directory ({@code xueban.prompts.dir}) wins over the one in the jar and is read
+ * again when it changes, so a school can edit prompts without a restart. Rendering with a
+ * variable missing is an error, never a silent blank.
+ */
+public class PromptTemplates {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z][A-Za-z0-9_]*)\\s*}}");
+
+    private final Path overrideDir;
+    private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+
+    public PromptTemplates(Path overrideDir) {
+        this.overrideDir = overrideDir;
+    }
+
+    /** The prompt {@code name} (e.g. {@code "llm/repair"}) with every placeholder filled in. */
+    public String render(String name, Map<String, ?> variables) {
+        Template template = template(name);
+        for (String needed : template.variables()) {
+            if (!variables.containsKey(needed) || variables.get(needed) == null) {
+                throw new IllegalArgumentException("Prompt " + name + " needs the variable '" + needed + "'"
+                        + " (given: " + variables.keySet() + ")");
+            }
+        }
+        Matcher matcher = PLACEHOLDER.matcher(template.text());
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            matcher.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(variables.get(matcher.group(1)))));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** The variables a prompt needs, for checks at start-up. */
+    public Set<String> variables(String name) {
+        return template(name).variables();
+    }
+
+    private Template template(String name) {
+        if (!name.matches("[a-z0-9-]+(/[a-z0-9-]+)*")) {
+            throw new IllegalArgumentException("Not a prompt name: " + name);
+        }
+        Path override = overrideDir == null ? null : overrideDir.resolve(name + ".md");
+        if (override != null && Files.isRegularFile(override)) {
+            try {
+                FileTime modified = Files.getLastModifiedTime(override);
+                Loaded loaded = cache.get(name);
+                if (loaded == null || !modified.equals(loaded.modified())) {
+                    loaded = new Loaded(parse(Files.readString(override, StandardCharsets.UTF_8)), modified);
+                    cache.put(name, loaded);
+                }
+                return loaded.template();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read prompt " + override, e);
+            }
+        }
+        return cache.computeIfAbsent(name, n -> new Loaded(parse(readPackaged(n)), null)).template();
+    }
+
+    private static String readPackaged(String name) {
+        ClassPathResource resource = new ClassPathResource("prompts/" + name + ".md");
+        try (InputStream in = resource.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("No prompt named " + name + " (prompts/" + name + ".md)", e);
+        }
+    }
+
+    private static Template parse(String text) {
+        Set<String> variables = new LinkedHashSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        while (matcher.find()) {
+            variables.add(matcher.group(1));
+        }
+        int stray = text.replaceAll(PLACEHOLDER.pattern(), "").indexOf("{{");
+        if (stray >= 0) {
+            throw new IllegalArgumentException("Malformed placeholder near: "
+                    + text.substring(stray, Math.min(text.length(), stray + 30)));
+        }
+        return new Template(text, Set.copyOf(variables));
+    }
+
+    private record Template(String text, Set<String> variables) {
+    }
+
+    private record Loaded(Template template, FileTime modified) {
+    }
+}

@@ -1,0 +1,20 @@
+package io.xueban.llm;
+
+/**
+ * Where a streamed reply goes. Called from the gateway's threads, one call at a time and in
+ * order: {@code onStart} once, then tokens, then exactly one of {@code onComplete} or
+ * {@code onError} (never after the caller cancelled).
+ */
+public interface TokenSink {
+
+    /** The call left the queue and was sent to a model server after waiting {@code queueMillis}. */
+    default void onStart(long queueMillis) {
+    }
+
+    /** Visible text (thinking removed). Throw to signal the client is gone: the call is cancelled. */
+    void onToken(String text);
+
+    void onComplete(Usage usage);
+
+    void onError(LlmException error);
+}
