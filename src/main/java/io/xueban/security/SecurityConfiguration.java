@@ -1,5 +1,7 @@
 package io.xueban.security;
 
+import jakarta.servlet.DispatcherType;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -61,6 +63,9 @@ class SecurityConfiguration {
         http
                 .authenticationManager(authenticationManager)
                 .authorizeHttpRequests(auth -> auth
+                        // The request was authorized when it came in; its async (SSE) and error
+                        // dispatches carry no bearer token of their own.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/login", "/error", "/css/**", "/favicon.ico").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()

@@ -95,6 +95,9 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/items", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
         add(cases, "POST", "/api/subjects", "{\"code\":\"s{unique}\",\"name\":\"物理\"}",
                 "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
+        // The test profile's model server is down: staff get 503, students may not use the open chat.
+        add(cases, "POST", "/api/ai/chat", "{\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}]}",
+                "ADMIN_A=503 T1=503 T2=503 S1=403 S2=403 ADMIN_B=503 T_B=503 S_B=403");
         return cases.stream();
     }
 
