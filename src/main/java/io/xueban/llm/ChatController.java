@@ -38,8 +38,8 @@ import io.xueban.system.ApiException;
 import io.xueban.system.Problems;
 
 /**
- * A plain streamed chat through the gateway (Server-Sent Events: {@code start}, {@code token},
- * {@code done}, {@code error}). For teachers; for students only when
+ * A plain streamed chat through the gateway (Server-Sent Events: {@code queued} when it must wait
+ * for a slot, with the estimated wait; {@code start}, {@code token}, {@code done}, {@code error}). For teachers; for students only when
  * {@code xueban.llm.open-chat-for-students} is set, because the moderated study buddy is the
  * students' way in.
  */
@@ -69,7 +69,7 @@ class ChatController {
     }
 
     @PostMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Stream a chat reply (SSE events start, token, done, error); 429 with Retry-After when "
+    @Operation(summary = "Stream a chat reply (SSE events queued, start, token, done, error); 429 with Retry-After when "
             + "the wait would be too long, 503 when no model server is available")
     SseEmitter chat(CurrentUser me, @Valid @RequestBody ChatRequest request) {
         if (me.is(Role.STUDENT) && !openForStudents) {
@@ -88,6 +88,9 @@ class ChatController {
         Stream stream = new Stream(emitter, LocaleContextHolder.getLocale());
         // Throws 429/503 before any event is sent, so the client gets a plain problem response.
         stream.handle = gateway.stream(call, stream);
+        if (stream.closed) {
+            stream.handle.cancel(); // the client left while the call was being admitted
+        }
         streams.add(stream);
         emitter.onCompletion(stream::close);
         emitter.onTimeout(stream::close);
@@ -116,11 +119,17 @@ class ChatController {
         private final java.util.Locale locale;
         volatile CallHandle handle;
         volatile long lastWriteNanos = System.nanoTime();
-        private volatile boolean closed;
+        volatile boolean closed;
 
         Stream(SseEmitter emitter, java.util.Locale locale) {
             this.emitter = emitter;
             this.locale = locale;
+        }
+
+        @Override
+        public void onQueued(int ahead, long estimatedWaitMillis) {
+            send(SseEmitter.event().name("queued")
+                    .data(Map.of("ahead", ahead, "estimatedWaitMillis", estimatedWaitMillis)));
         }
 
         @Override

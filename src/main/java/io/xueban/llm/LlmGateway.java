@@ -215,14 +215,21 @@ public class LlmGateway {
         } finally {
             lock.unlock();
         }
-        if (pending.state == Pending.State.QUEUED) {
-            synchronized (pending) {
-                if (pending.state == Pending.State.QUEUED) {
-                    pending.queueTimer = timers.schedule(() -> expire(pending), deadline.toNanos(), TimeUnit.NANOSECONDS);
-                }
+        boolean queued;
+        synchronized (pending) {
+            queued = pending.state == Pending.State.QUEUED;
+            if (queued) {
+                pending.queueTimer = timers.schedule(() -> expire(pending), deadline.toNanos(), TimeUnit.NANOSECONDS);
             }
         }
         launch(starts);
+        if (queued) {
+            try {
+                sink.onQueued(pending.aheadAtAdmission, (long) (pending.estimatedWaitSeconds * 1000));
+            } catch (RuntimeException clientGone) {
+                cancel(pending);
+            }
+        }
         return pending;
     }
 
@@ -256,6 +263,8 @@ public class LlmGateway {
             metrics.shed("deadline");
             throw LlmException.overloaded(retryAfterSeconds(wait));
         }
+        pending.aheadAtAdmission = queue.ahead(pending.priority(), pending.userId(), role);
+        pending.estimatedWaitSeconds = wait;
     }
 
     /** How long a new call would wait for a slot: the calls ahead of it, served in waves of all slots. */
@@ -443,11 +452,12 @@ public class LlmGateway {
     private void fail(Pending pending, int attempt, Throwable error) {
         LlmException failure = classify(pending, error);
         boolean retry;
+        CancellableHttpClient.Exchange abandoned;
         synchronized (pending) {
             if (pending.state != Pending.State.RUNNING || pending.attempt != attempt) {
                 return;
             }
-            pending.exchange.cancel();
+            abandoned = pending.exchange;
             pending.cancelTimers();
             long delayNanos = backoffNanos(attempt);
             retry = !pending.sawToken && failure.isTransient() && attempt < settings.retry().maxAttempts()
@@ -462,6 +472,8 @@ public class LlmGateway {
                 pending.state = Pending.State.ENDED;
             }
         }
+        // Outside the monitor and after the state changed: the callbacks this triggers are ignored.
+        abandoned.cancel();
         log.debug("Call on {} failed (attempt {}): {}", pending.backend.name, attempt, error.toString());
         releaseSlot(pending, failure.isTransient() || isBackendFault(error) ? Outcome.BACKEND_FAILURE : Outcome.CALL_FAILURE);
         if (retry) {
@@ -524,6 +536,7 @@ public class LlmGateway {
 
     void cancel(Pending pending) {
         Pending.State was;
+        CancellableHttpClient.Exchange exchange;
         synchronized (pending) {
             was = pending.state;
             if (was == Pending.State.ENDED) {
@@ -531,8 +544,9 @@ public class LlmGateway {
             }
             pending.state = Pending.State.ENDED;
             pending.cancelTimers();
-            pending.exchange.cancel();
+            exchange = pending.exchange;
         }
+        exchange.cancel();
         metrics.cancelled(pending.role());
         if (was == Pending.State.QUEUED) {
             lock.lock();

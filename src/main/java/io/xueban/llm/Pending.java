@@ -17,6 +17,8 @@ final class Pending implements FairQueue.Entry, CallHandle {
     private final LlmGateway gateway;
 
     State state = State.QUEUED;
+    int aheadAtAdmission;
+    double estimatedWaitSeconds;
     int attempt = 1;
     Backend backend;
     boolean holdsSlot;

@@ -7,6 +7,13 @@ package io.xueban.llm;
  */
 public interface TokenSink {
 
+    /**
+     * The call was admitted but must wait for a slot: about {@code ahead} calls go first, for
+     * about {@code estimatedWaitMillis}. Called at most once, before {@code onStart}.
+     */
+    default void onQueued(int ahead, long estimatedWaitMillis) {
+    }
+
     /** The call left the queue and was sent to a model server after waiting {@code queueMillis}. */
     default void onStart(long queueMillis) {
     }

@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.xueban.security.AccountChanged;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
 import io.xueban.system.Db;
@@ -30,11 +32,13 @@ public class Roster {
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    Roster(JdbcClient jdbc, PasswordEncoder passwords, Clock clock) {
+    Roster(JdbcClient jdbc, PasswordEncoder passwords, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Creates a school and returns its id. */
@@ -202,6 +206,7 @@ public class Roster {
         if (password != null) {
             jdbc.sql("UPDATE app_user SET password_hash = ? WHERE id = ?").params(passwords.encode(password), id).update();
         }
+        events.publishEvent(new AccountChanged(id));
     }
 
     /** Enrols a student in a class; enrolling twice is harmless. Returns whether it was new. */

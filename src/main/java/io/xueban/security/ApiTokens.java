@@ -10,7 +10,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,17 +22,24 @@ import io.xueban.system.Db;
 /**
  * API bearer tokens. A token is 32 random bytes shown once; only its SHA-256 is stored, so a
  * leaked database does not leak usable tokens. Tokens expire and can be revoked.
+ *
+ * <p>Checked tokens are remembered for {@code xueban.security.token-cache-ttl} so that busy
+ * clients (a class streaming chat replies) do not cost two database queries per request. A
+ * revoke or an account change on this instance takes effect at once; on other instances of a
+ * cluster within that time.
  */
 @Service
 class ApiTokens {
 
     static final String PREFIX = "xb_";
+    private static final int MAX_CACHED = 50_000;
 
     private final JdbcClient jdbc;
     private final Accounts accounts;
     private final SecuritySettings settings;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final ConcurrentHashMap<String, Checked> checked = new ConcurrentHashMap<>();
 
     ApiTokens(JdbcClient jdbc, Accounts accounts, SecuritySettings settings, Clock clock) {
         this.jdbc = jdbc;
@@ -58,14 +67,50 @@ class ApiTokens {
         if (token == null || !token.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        return jdbc.sql("""
-                        SELECT user_id FROM api_token
+        String hash = hash(token);
+        long now = System.nanoTime();
+        Checked known = checked.get(hash);
+        if (known != null && now < known.validUntilNanos()) {
+            return Optional.of(known.account());
+        }
+        Optional<Accounts.Account> account = jdbc.sql("""
+                        SELECT user_id, expires_at FROM api_token
                         WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?""")
-                .params(hash(token), Db.utc(clock.instant()))
-                .query(Long.class)
+                .params(hash, Db.utc(clock.instant()))
+                .query((rs, n) -> new Object[] {rs.getLong("user_id"), Db.instant(rs, "expires_at")})
                 .optional()
-                .flatMap(accounts::findById)
-                .filter(Accounts.Account::enabled);
+                .flatMap(row -> accounts.findById((Long) row[0])
+                        .filter(Accounts.Account::enabled)
+                        .map(found -> remember(hash, found, (java.time.Instant) row[1], now)));
+        if (account.isEmpty()) {
+            checked.remove(hash);
+        }
+        return account;
+    }
+
+    private Accounts.Account remember(String hash, Accounts.Account account, java.time.Instant expires, long now) {
+        if (settings.tokenCacheTtl().isZero()) {
+            return account;
+        }
+        long untilExpiry = java.time.Duration.between(clock.instant(), expires).toNanos();
+        long ttl = Math.min(settings.tokenCacheTtl().toNanos(), untilExpiry);
+        if (checked.size() >= MAX_CACHED) {
+            checked.clear(); // bounded memory; the next requests simply look their tokens up again
+        }
+        checked.put(hash, new Checked(account, now + ttl));
+        return account;
+    }
+
+    @EventListener
+    void onAccountChanged(AccountChanged event) {
+        forget(event.userId());
+    }
+
+    private void forget(long userId) {
+        checked.values().removeIf(entry -> entry.account().id() == userId);
+    }
+
+    private record Checked(Accounts.Account account, long validUntilNanos) {
     }
 
     List<TokenInfo> list(CurrentUser user) {
@@ -81,6 +126,7 @@ class ApiTokens {
     /** Revokes one of the user's own tokens; false when the user has no such token. */
     @Transactional
     boolean revoke(CurrentUser user, long tokenId) {
+        forget(user.id());
         return jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
                 .params(Db.utc(clock.instant()), tokenId, user.id())
                 .update() > 0;
@@ -88,6 +134,7 @@ class ApiTokens {
 
     @Transactional
     void revoke(String token) {
+        checked.remove(hash(token));
         jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
                 .params(Db.utc(clock.instant()), hash(token))
                 .update();

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Accounts and tokens: {@code xueban.security.*}. */
 @ConfigurationProperties("xueban.security")
-record SecuritySettings(Duration tokenTtl, Throttle loginThrottle) {
+record SecuritySettings(Duration tokenTtl, Duration tokenCacheTtl, Throttle loginThrottle) {
 
     /**
      * After {@code freeFailures} wrong passwords in a row, a username is locked for

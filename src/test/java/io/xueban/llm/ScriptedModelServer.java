@@ -59,6 +59,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final AtomicInteger rejected = new AtomicInteger();
     private final AtomicInteger hangUps = new AtomicInteger();
     private final AtomicInteger faultsLeft = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean running = true;
 
     private volatile int parallel = 4;
@@ -166,6 +167,11 @@ public final class ScriptedModelServer implements AutoCloseable {
         return hangUps.get();
     }
 
+    /** Connections accepted so far (clients that reuse connections open few). */
+    public int connections() {
+        return connections.get();
+    }
+
     /** The last user message of every chat request, in arrival order. */
     public List<String> prompts() {
         return List.copyOf(prompts);
@@ -183,6 +189,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         while (running) {
             try {
                 Socket client = socket.accept();
+                connections.incrementAndGet();
                 Thread.ofVirtual().start(() -> serve(client));
             } catch (IOException e) {
                 if (!running) {

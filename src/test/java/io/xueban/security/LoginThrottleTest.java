@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoginThrottleTest {
 
     private final MutableClock clock = new MutableClock();
-    private final LoginThrottle throttle = new LoginThrottle(new SecuritySettings(Duration.ofDays(1),
+    private final LoginThrottle throttle = new LoginThrottle(new SecuritySettings(Duration.ofDays(1), Duration.ZERO,
             new SecuritySettings.Throttle(3, Duration.ofSeconds(30), Duration.ofMinutes(2))), clock);
 
     @Test

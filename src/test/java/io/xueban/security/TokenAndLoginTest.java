@@ -59,6 +59,19 @@ class TokenAndLoginTest {
     }
 
     @Test
+    void bearerRequestsDoNotCreateSessions() throws Exception {
+        String token = issue(school.teacher1Name(), TestSchools.PASSWORD);
+        var result = mvc.perform(post("/api/classes").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"name\":\"x\",\"grade\":7}"))
+                .andExpect(status().isForbidden())
+                .andReturn();
+        assertThat(result.getRequest().getSession(false)).isNull();
+        var read = mvc.perform(get("/api/classes").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isOk()).andReturn();
+        assertThat(read.getRequest().getSession(false)).isNull();
+    }
+
+    @Test
     void tokenListShowsNoSecrets() throws Exception {
         String token = issue(school.student1Name(), TestSchools.PASSWORD);
         String list = mvc.perform(get("/api/tokens").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
