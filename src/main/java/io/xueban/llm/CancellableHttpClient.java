@@ -13,6 +13,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 import dev.langchain4j.exception.HttpException;
@@ -37,12 +38,14 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
 
     private final HttpClient http;
     private final Duration readTimeout;
+    /** Streams are read with blocking calls: on virtual threads, never on the common pool. */
+    private final Executor readers = Executors.newVirtualThreadPerTaskExecutor();
 
     CancellableHttpClient(Duration connectTimeout, Duration readTimeout) {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(readers)
                 .build();
         this.readTimeout = readTimeout;
     }
@@ -88,7 +91,7 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
         Exchange exchange = current();
         CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(toJdk(request), BodyHandlers.ofInputStream());
         exchange.attach(future);
-        future.whenComplete((response, error) -> {
+        future.whenCompleteAsync((response, error) -> {
             if (error != null) {
                 listener.onError(error instanceof CompletionException ? error.getCause() : error);
                 return;
@@ -110,7 +113,7 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
             } catch (IOException | RuntimeException e) {
                 listener.onError(e);
             }
-        });
+        }, readers);
     }
 
     /**

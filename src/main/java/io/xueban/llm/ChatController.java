@@ -98,11 +98,19 @@ class ChatController {
         return emitter;
     }
 
+    /** Writes a comment to each quiet stream, each on its own virtual thread so one slow client holds up none. */
     private void beat() {
         long now = System.nanoTime();
         for (Stream stream : streams) {
-            if (now - stream.lastWriteNanos > TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
-                stream.ping();
+            if (now - stream.lastWriteNanos > TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)
+                    && stream.pinging.compareAndSet(false, true)) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        stream.ping();
+                    } finally {
+                        stream.pinging.set(false);
+                    }
+                });
             }
         }
     }
@@ -119,6 +127,7 @@ class ChatController {
         private final java.util.Locale locale;
         volatile CallHandle handle;
         volatile long lastWriteNanos = System.nanoTime();
+        final java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean();
         volatile boolean closed;
 
         Stream(SseEmitter emitter, java.util.Locale locale) {

@@ -396,17 +396,17 @@ public class LlmGateway {
                     metrics.firstToken(pending.role(), pending.firstTokenNanos - pending.startedNanos);
                 }
                 visible = pending.filter.accept(token);
-                if (visible.isEmpty()) {
-                    return;
-                }
-                try {
-                    pending.sink.onToken(visible);
-                    return;
-                } catch (RuntimeException clientGone) {
-                    // fall through: the client is gone
-                }
             }
-            cancel(pending);
+            if (visible.isEmpty()) {
+                return;
+            }
+            // Written outside the monitor: a slow client must not hold up a cancel or a timeout.
+            // Tokens of one call arrive one after another from the same reader, so order holds.
+            try {
+                pending.sink.onToken(visible);
+            } catch (RuntimeException clientGone) {
+                cancel(pending);
+            }
         }
 
         @Override
@@ -422,18 +422,12 @@ public class LlmGateway {
 
     private void complete(Pending pending, int attempt, ChatResponse response) {
         Usage usage;
+        String tail;
         synchronized (pending) {
             if (pending.state != Pending.State.RUNNING || pending.attempt != attempt) {
                 return;
             }
-            String tail = pending.filter.finish();
-            if (!tail.isEmpty()) {
-                try {
-                    pending.sink.onToken(tail);
-                } catch (RuntimeException clientGone) {
-                    // the reply is complete anyway
-                }
-            }
+            tail = pending.filter.finish();
             pending.state = Pending.State.ENDED;
             pending.cancelTimers();
             long end = System.nanoTime();
@@ -446,6 +440,13 @@ public class LlmGateway {
             metrics.completed(pending.role(), usage);
         }
         releaseSlot(pending, Outcome.SUCCESS);
+        if (!tail.isEmpty()) {
+            try {
+                pending.sink.onToken(tail);
+            } catch (RuntimeException clientGone) {
+                return; // nobody left to tell
+            }
+        }
         pending.sink.onComplete(usage);
     }
 

@@ -285,6 +285,11 @@ class LlmGatewayTest {
         Exercise exercise = gateway.generate(call(1, Priority.TEACHER, "出一道题"), Exercise.class, null);
 
         assertThat(exercise).isEqualTo(new Exercise("勾股定理练习", 15));
+        // The schema went to Ollama as "format".
+        var format = server.chatRequests().getFirst().get("format");
+        assertThat(format.get("type").asString()).isEqualTo("object");
+        assertThat(format.get("properties").has("title")).isTrue();
+        assertThat(format.get("properties").has("minutes")).isTrue();
         assertThat(server.prompts()).hasSize(2);
         assertThat(server.prompts().get(1)).contains("minutes").contains("120").contains("title (String), minutes (int)");
     }
@@ -370,6 +375,10 @@ class LlmGatewayTest {
         assertThat(usage.backend()).isEqualTo("vllm");
         assertThat(gateway.generate(call(2, Priority.TEACHER, "json"), Exercise.class, null))
                 .isEqualTo(new Exercise("勾股定理", 5));
+        // ...and to OpenAI-compatible servers as response_format with a JSON schema.
+        var format = server.chatRequests().getLast().get("response_format");
+        assertThat(format.get("type").asString()).isEqualTo("json_schema");
+        assertThat(format.get("json_schema").get("schema").get("properties").has("minutes")).isTrue();
     }
 
     private TestGateways.Recorder submit(long user, Priority priority, List<String> order, String label) {

@@ -53,6 +53,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final Thread acceptor;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<String> prompts = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> chatRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
@@ -123,6 +124,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     public void reset() {
         rules.clear();
         prompts.clear();
+        chatRequests.clear();
         fault = Fault.NONE;
         faultsLeft.set(0);
         maxInFlight.set(inFlight.get());
@@ -165,6 +167,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     /** Streams the client hung up on before they ended. */
     public int hangUps() {
         return hangUps.get();
+    }
+
+    /** Every chat request body as received, in arrival order. */
+    public List<JsonNode> chatRequests() {
+        return List.copyOf(chatRequests);
     }
 
     /** Connections accepted so far (clients that reuse connections open few). */
@@ -294,6 +301,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             }
         }
         prompts.add(lastUser);
+        chatRequests.add(body);
         boolean stream = openAi ? body.path("stream").asBoolean(false) : body.path("stream").asBoolean(true);
         Fault now = fault != Fault.NONE && takeFault() ? fault : Fault.NONE;
         if (now == Fault.ERROR_503 || now == Fault.ERROR_500) {
