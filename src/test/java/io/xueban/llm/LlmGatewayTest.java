@@ -55,7 +55,8 @@ class LlmGatewayTest {
             long user = i;
             clients.add(Thread.ofVirtual().start(() -> {
                 try {
-                    gateway.stream(call(user, Priority.STUDENT, "你好"), recorder);
+                    // A generous deadline: this test is about slots, not about shedding.
+                    gateway.stream(call(user, Priority.STUDENT, "你好").withDeadline(Duration.ofMinutes(5)), recorder);
                 } catch (RuntimeException e) {
                     refused.add(e);
                 }
@@ -103,6 +104,30 @@ class LlmGatewayTest {
             call.done.get(10, TimeUnit.SECONDS);
         }
         assertThat(order).containsExactly("first", "teacher", "student", "batch");
+    }
+
+    @Test
+    void aTeacherArrivingBehindManyQueuedStudentsGetsTheNextFreeSlot() throws Exception {
+        server.firstTokenMillis(20).tokensPerSecond(10).replyTokens(5).parallel(8); // about 0.5 s a call
+        var base = settings(List.of(ollama("a", server, 8)));
+        gateway = gateway(new LlmSettings(base.backends(), base.roles(),
+                new LlmSettings.Queue(1000, 50, Duration.ofMillis(500), Duration.ofSeconds(30)),
+                base.timeouts(), base.retry(), base.breaker(), base.cache(), base.rateLimit()));
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<TestGateways.Recorder> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(submit(i, Priority.STUDENT, order, "s" + i));
+        }
+        Thread.sleep(100);
+        TestGateways.Recorder teacher = submit(100, Priority.TEACHER, order, "teacher");
+        calls.add(teacher);
+        for (TestGateways.Recorder call : calls) {
+            call.done.get(20, TimeUnit.SECONDS);
+        }
+        // Eight students were running; the teacher takes one of the first slots that free up, long
+        // before the students who were queued ahead of it.
+        assertThat(order.indexOf("teacher")).isLessThan(16);
+        assertThat(teacher.started.get()).isLessThan(calls.get(20).started.get());
     }
 
     @Test

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -403,20 +405,17 @@ public final class ScriptedModelServer implements AutoCloseable {
         return Reply.of(text.toString());
     }
 
-    /** One token per character for Chinese, per word otherwise; good enough to pace a stream. */
+    private static final Pattern TOKEN = Pattern.compile("[\\u2E80-\\uFFFF]\\s*|[^\\s\\u2E80-\\uFFFF]{1,8}\\s*|\\s+");
+
+    /**
+     * One token per Chinese character, per word (with its trailing space) otherwise, long words
+     * cut every eight letters: close enough to a real tokenizer to pace a stream.
+     */
     static List<String> tokens(String text) {
         List<String> tokens = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            word.append(c);
-            if (c > 0x2E80 || Character.isWhitespace(c) || word.length() >= 4) {
-                tokens.add(word.toString());
-                word.setLength(0);
-            }
-        }
-        if (!word.isEmpty()) {
-            tokens.add(word.toString());
+        Matcher matcher = TOKEN.matcher(text);
+        while (matcher.find()) {
+            tokens.add(matcher.group());
         }
         return tokens;
     }
