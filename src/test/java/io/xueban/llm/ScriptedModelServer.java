@@ -313,6 +313,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
         HangUpWatch idle;
         int current = inFlight.incrementAndGet();
+        boolean slotFree = false;
         try {
             if (current > parallel) {
                 rejected.incrementAndGet();
@@ -337,6 +338,9 @@ public final class ScriptedModelServer implements AutoCloseable {
                 sleepTokens(tokens.size(), watch);
                 byte[] answer = openAi ? openAiComplete(model, reply.text(), lastUser, tokens.size())
                         : ollamaComplete(model, reply.text(), reply.thinking(), lastUser, tokens.size());
+                // Generation is over: the slot is free before the answer goes out, as on a real server.
+                inFlight.decrementAndGet();
+                slotFree = true;
                 respond(out, 200, "application/json", answer);
                 out.flush();
                 idle = watch;
@@ -373,6 +377,8 @@ public final class ScriptedModelServer implements AutoCloseable {
                         return false;
                     }
                 }
+                inFlight.decrementAndGet();
+                slotFree = true;
                 writeChunk(out, openAi ? openAiLast(model, lastUser, tokens.size()) : ollamaLast(model, lastUser, tokens.size()));
                 endChunked(out);
                 out.flush();
@@ -382,7 +388,9 @@ public final class ScriptedModelServer implements AutoCloseable {
             hangUps.incrementAndGet();
             throw e;
         } finally {
-            inFlight.decrementAndGet();
+            if (!slotFree) {
+                inFlight.decrementAndGet();
+            }
         }
         // The reply is out and the slot free; now wait for the client's next request on this connection.
         return idle.finish();
