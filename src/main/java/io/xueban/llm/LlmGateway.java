@@ -223,7 +223,8 @@ public class LlmGateway {
             }
         }
         launch(starts);
-        if (queued) {
+        // Tell the client it waits, unless a slot came free in the meantime (then "start" says it).
+        if (queued && pending.state == Pending.State.QUEUED) {
             try {
                 sink.onQueued(pending.aheadAtAdmission, (long) (pending.estimatedWaitSeconds * 1000));
             } catch (RuntimeException clientGone) {

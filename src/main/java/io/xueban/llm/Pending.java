@@ -16,7 +16,7 @@ final class Pending implements FairQueue.Entry, CallHandle {
     final long deadlineNanos;
     private final LlmGateway gateway;
 
-    State state = State.QUEUED;
+    volatile State state = State.QUEUED;
     int aheadAtAdmission;
     double estimatedWaitSeconds;
     int attempt = 1;

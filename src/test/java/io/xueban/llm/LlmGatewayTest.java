@@ -153,6 +153,22 @@ class LlmGatewayTest {
     }
 
     @Test
+    void aCallThatMustWaitIsToldHowLongAtOnce() throws Exception {
+        server.firstTokenMillis(500);
+        gateway = gateway(settings(List.of(ollama("a", server, 1))));
+        TestGateways.Recorder running = new TestGateways.Recorder();
+        gateway.stream(call(1, Priority.STUDENT, "first"), running);
+        TestGateways.Recorder waiting = new TestGateways.Recorder();
+        gateway.stream(call(2, Priority.STUDENT, "second"), waiting);
+
+        assertThat(running.queued).isNull();
+        assertThat(waiting.queued).isNotNull();
+        assertThat(waiting.queued[0]).isZero(); // nobody else ahead in the queue
+        assertThat(waiting.queued[1]).isPositive(); // but the running call holds the only slot
+        assertThat(waiting.done.get(10, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
     void perUserRateLimitAnswers429() {
         var base = settings(List.of(ollama("a", server, 2)));
         gateway = gateway(new LlmSettings(base.backends(), base.roles(), base.queue(), base.timeouts(), base.retry(),

@@ -66,6 +66,7 @@ final class TestGateways {
         final CompletableFuture<Usage> done = new CompletableFuture<>();
         final CompletableFuture<Long> started = new CompletableFuture<>();
         volatile long startedNanos;
+        volatile long[] queued;
         private final List<String> startLog;
         private final String label;
 
@@ -76,6 +77,11 @@ final class TestGateways {
         Recorder(List<String> startLog, String label) {
             this.startLog = startLog;
             this.label = label;
+        }
+
+        @Override
+        public void onQueued(int ahead, long estimatedWaitMillis) {
+            queued = new long[] {ahead, estimatedWaitMillis};
         }
 
         @Override
