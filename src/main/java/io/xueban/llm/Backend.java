@@ -31,7 +31,8 @@ final class Backend {
         this.kind = kind;
         this.baseUrl = baseUrl;
         this.slots = slots;
-        this.models = Map.copyOf(models);
+        // Role order (chat, reasoning, vision), so that messages list models predictably.
+        this.models = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(models));
         this.breaker = breaker;
         this.modelFactory = modelFactory;
     }
