@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -23,7 +24,9 @@ import io.xueban.system.Db;
  * API bearer tokens. A token is 32 random bytes shown once; only its SHA-256 is stored, so a
  * leaked database does not leak usable tokens. Tokens expire and can be revoked.
  *
- * <p>Checked tokens are remembered for {@code xueban.security.token-cache-ttl} so that busy
+ * <p>A token is checked together with its account in one query (the one place where security
+ * reads the accounts table itself rather than through {@link Accounts}): every API request
+ * needs it. Checked tokens are remembered for {@code xueban.security.token-cache-ttl} so that busy
  * clients (a class streaming chat replies) do not cost two database queries per request. A
  * revoke or an account change on this instance takes effect at once; on other instances of a
  * cluster within that time.
@@ -35,15 +38,13 @@ class ApiTokens {
     private static final int MAX_CACHED = 50_000;
 
     private final JdbcClient jdbc;
-    private final Accounts accounts;
     private final SecuritySettings settings;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Checked> checked = new ConcurrentHashMap<>();
 
-    ApiTokens(JdbcClient jdbc, Accounts accounts, SecuritySettings settings, Clock clock) {
+    ApiTokens(JdbcClient jdbc, SecuritySettings settings, Clock clock) {
         this.jdbc = jdbc;
-        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
     }
@@ -73,26 +74,29 @@ class ApiTokens {
         if (known != null && now < known.validUntilNanos()) {
             return Optional.of(known.account());
         }
+        // One round trip for token and account: a class signing in at once makes hundreds of these.
         Optional<Accounts.Account> account = jdbc.sql("""
-                        SELECT user_id, expires_at FROM api_token
-                        WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?""")
+                        SELECT t.expires_at, u.id, u.school_id, u.username, u.display_name, u.role, u.password_hash,
+                               u.enabled
+                        FROM api_token t JOIN app_user u ON u.id = t.user_id
+                        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.enabled""")
                 .params(hash, Db.utc(clock.instant()))
-                .query((rs, n) -> new Object[] {rs.getLong("user_id"), Db.instant(rs, "expires_at")})
-                .optional()
-                .flatMap(row -> accounts.findById((Long) row[0])
-                        .filter(Accounts.Account::enabled)
-                        .map(found -> remember(hash, found, (java.time.Instant) row[1], now)));
+                .query((rs, n) -> remember(hash, new Accounts.Account(rs.getLong("id"), rs.getLong("school_id"),
+                                rs.getString("username"), rs.getString("display_name"), Role.valueOf(rs.getString("role")),
+                                rs.getString("password_hash"), rs.getBoolean("enabled")),
+                        Db.instant(rs, "expires_at"), now))
+                .optional();
         if (account.isEmpty()) {
             checked.remove(hash);
         }
         return account;
     }
 
-    private Accounts.Account remember(String hash, Accounts.Account account, java.time.Instant expires, long now) {
+    private Accounts.Account remember(String hash, Accounts.Account account, Instant expires, long now) {
         if (settings.tokenCacheTtl().isZero()) {
             return account;
         }
-        long untilExpiry = java.time.Duration.between(clock.instant(), expires).toNanos();
+        long untilExpiry = Duration.between(clock.instant(), expires).toNanos();
         long ttl = Math.min(settings.tokenCacheTtl().toNanos(), untilExpiry);
         if (checked.size() >= MAX_CACHED) {
             checked.clear(); // bounded memory; the next requests simply look their tokens up again
