@@ -169,12 +169,9 @@ class ChatController {
 
         void ping() {
             try {
-                synchronized (this) {
-                    emitter.send(SseEmitter.event().comment(""));
-                    lastWriteNanos = System.nanoTime();
-                }
-            } catch (IOException | IllegalStateException e) {
-                close();
+                send(SseEmitter.event().comment(""));
+            } catch (ClientGoneException alreadyClosed) {
+                // send() closed the stream and cancelled the call
             }
         }
 

@@ -1,6 +1,10 @@
 package io.xueban.llm;
 
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -8,19 +12,51 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** The gateway's Micrometer meters (exported at /actuator/prometheus). */
+/**
+ * The gateway's Micrometer meters (exported at /actuator/prometheus). The meters every call
+ * touches are registered once, not looked up per call.
+ */
 final class GatewayMetrics {
 
     private final MeterRegistry registry;
+    private final Map<Priority, Timer> queueWait;
+    private final Map<ModelRole, Timer> firstToken;
+    private final Map<ModelRole, Counter> succeeded;
+    private final Map<ModelRole, Counter> tokens;
+    private final Map<ModelRole, DistributionSummary> tokensPerSecond;
+    private final Map<ModelRole, Counter> retries;
+    private final Map<ModelRole, Counter> repairs;
+    private final Map<ModelRole, Counter> cancelled;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        queueWait = each(Priority.class, p -> Timer.builder("xueban.llm.queue.wait")
+                .tag("priority", p.name().toLowerCase(Locale.ROOT)).publishPercentileHistogram().register(registry));
+        firstToken = each(ModelRole.class, r -> Timer.builder("xueban.llm.ttft").tag("role", r.key())
+                .description("Time to first token from the backend").publishPercentileHistogram().register(registry));
+        succeeded = each(ModelRole.class, r -> Counter.builder("xueban.llm.calls").tag("role", r.key())
+                .tag("outcome", "ok").register(registry));
+        tokens = each(ModelRole.class, r -> Counter.builder("xueban.llm.tokens").tag("role", r.key()).register(registry));
+        tokensPerSecond = each(ModelRole.class, r -> DistributionSummary.builder("xueban.llm.tokens.per.second")
+                .tag("role", r.key()).register(registry));
+        retries = each(ModelRole.class, r -> Counter.builder("xueban.llm.retries").tag("role", r.key()).register(registry));
+        repairs = each(ModelRole.class, r -> Counter.builder("xueban.llm.repairs").tag("role", r.key())
+                .description("Structured replies asked again").register(registry));
+        cancelled = each(ModelRole.class, r -> Counter.builder("xueban.llm.cancelled").tag("role", r.key()).register(registry));
+    }
+
+    private static <K extends Enum<K>, M> Map<K, M> each(Class<K> keys, Function<K, M> meter) {
+        Map<K, M> meters = new EnumMap<>(keys);
+        for (K key : keys.getEnumConstants()) {
+            meters.put(key, meter.apply(key));
+        }
+        return meters;
     }
 
     void bind(LlmGateway gateway) {
         for (Priority priority : Priority.values()) {
             Gauge.builder("xueban.llm.queue.length", () -> gateway.queueLength(priority))
-                    .tag("priority", priority.name().toLowerCase()).description("Calls waiting for a slot")
+                    .tag("priority", priority.name().toLowerCase(Locale.ROOT)).description("Calls waiting for a slot")
                     .register(registry);
         }
         for (Backend backend : gateway.backends().all()) {
@@ -32,22 +68,19 @@ final class GatewayMetrics {
     }
 
     void queueWait(Priority priority, long nanos) {
-        Timer.builder("xueban.llm.queue.wait").tag("priority", priority.name().toLowerCase())
-                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        queueWait.get(priority).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void firstToken(ModelRole role, long nanos) {
-        Timer.builder("xueban.llm.ttft").tag("role", role.key()).description("Time to first token from the backend")
-                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        firstToken.get(role).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void completed(ModelRole role, Usage usage) {
-        Counter.builder("xueban.llm.calls").tag("role", role.key()).tag("outcome", "ok").register(registry).increment();
+        succeeded.get(role).increment();
         if (usage.outputTokens() != null && usage.totalMillis() > usage.firstTokenMillis() && usage.firstTokenMillis() >= 0) {
-            Counter.builder("xueban.llm.tokens").tag("role", role.key()).register(registry).increment(usage.outputTokens());
+            tokens.get(role).increment(usage.outputTokens());
             double seconds = (usage.totalMillis() - usage.firstTokenMillis()) / 1000.0;
-            DistributionSummary.builder("xueban.llm.tokens.per.second").tag("role", role.key()).register(registry)
-                    .record(usage.outputTokens() / seconds);
+            tokensPerSecond.get(role).record(usage.outputTokens() / seconds);
         }
     }
 
@@ -56,16 +89,15 @@ final class GatewayMetrics {
     }
 
     void retried(ModelRole role) {
-        Counter.builder("xueban.llm.retries").tag("role", role.key()).register(registry).increment();
+        retries.get(role).increment();
     }
 
     void repaired(ModelRole role) {
-        Counter.builder("xueban.llm.repairs").tag("role", role.key()).description("Structured replies asked again")
-                .register(registry).increment();
+        repairs.get(role).increment();
     }
 
     void cancelled(ModelRole role) {
-        Counter.builder("xueban.llm.cancelled").tag("role", role.key()).register(registry).increment();
+        cancelled.get(role).increment();
     }
 
     void shed(String reason) {

@@ -251,29 +251,28 @@ public class LlmGateway {
                     serving.stream().map(b -> b.name + " (" + b.baseUrl + ")").collect(Collectors.joining(", ")),
                     serving.stream().map(backends::howToStart).distinct().collect(Collectors.joining("; ")));
         }
+        int ahead = queue.ahead(pending.priority(), pending.userId(), role);
+        double wait = estimateWaitSeconds(role, ahead, usable);
         if (queue.size() >= settings.queue().maxLength()) {
             metrics.shed("queue-full");
-            throw LlmException.overloaded(retryAfterSeconds(estimateWaitSeconds(pending, usable)));
+            throw LlmException.overloaded(retryAfterSeconds(wait));
         }
         if (queue.queuedBy(pending.priority(), pending.userId()) >= settings.queue().maxPerUser()) {
             metrics.shed("per-user");
             throw LlmException.tooManyQueued(settings.queue().maxPerUser());
         }
-        double wait = estimateWaitSeconds(pending, usable);
         if (wait > deadline.toMillis() / 1000.0) {
             metrics.shed("deadline");
             throw LlmException.overloaded(retryAfterSeconds(wait));
         }
-        pending.aheadAtAdmission = queue.ahead(pending.priority(), pending.userId(), role);
+        pending.aheadAtAdmission = ahead;
         pending.estimatedWaitSeconds = wait;
     }
 
-    /** How long a new call would wait for a slot: the calls ahead of it, served in waves of all slots. */
-    private double estimateWaitSeconds(Pending pending, List<Backend> usable) {
-        ModelRole role = pending.role();
+    /** How long a call would wait for a slot: the calls ahead of it, served in waves of all slots. */
+    private double estimateWaitSeconds(ModelRole role, int ahead, List<Backend> usable) {
         int slots = usable.stream().mapToInt(b -> b.slots).sum();
         int free = usable.stream().mapToInt(b -> Math.max(0, b.freeSlots())).sum();
-        int ahead = queue.ahead(pending.priority(), pending.userId(), role);
         if (ahead < free) {
             return 0;
         }

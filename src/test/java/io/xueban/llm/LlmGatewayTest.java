@@ -110,9 +110,7 @@ class LlmGatewayTest {
     void aTeacherArrivingBehindManyQueuedStudentsGetsTheNextFreeSlot() throws Exception {
         server.firstTokenMillis(20).tokensPerSecond(10).replyTokens(5).parallel(8); // about 0.5 s a call
         var base = settings(List.of(ollama("a", server, 8)));
-        gateway = gateway(new LlmSettings(base.backends(), base.roles(),
-                new LlmSettings.Queue(1000, 50, Duration.ofMillis(500), Duration.ofSeconds(30)),
-                base.timeouts(), base.retry(), base.breaker(), base.cache(), base.rateLimit()));
+        gateway = gateway(TestGateways.with(base, new LlmSettings.Queue(1000, 50, Duration.ofMillis(500), Duration.ofSeconds(30))));
         List<String> order = new CopyOnWriteArrayList<>();
         List<TestGateways.Recorder> calls = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -171,8 +169,7 @@ class LlmGatewayTest {
     @Test
     void perUserRateLimitAnswers429() {
         var base = settings(List.of(ollama("a", server, 2)));
-        gateway = gateway(new LlmSettings(base.backends(), base.roles(), base.queue(), base.timeouts(), base.retry(),
-                base.breaker(), base.cache(), new LlmSettings.RateLimit(2)));
+        gateway = gateway(TestGateways.with(base, new LlmSettings.RateLimit(2)));
         gateway.stream(call(1, Priority.STUDENT, "1"), new TestGateways.Recorder());
         gateway.stream(call(1, Priority.STUDENT, "2"), new TestGateways.Recorder());
         assertThatThrownBy(() -> gateway.stream(call(1, Priority.STUDENT, "3"), new TestGateways.Recorder()))
@@ -226,9 +223,8 @@ class LlmGatewayTest {
     void aStalledServerIsGivenUpOnAfterTheFirstTokenTimeoutAndTriedAgain() throws Exception {
         server.fault(ScriptedModelServer.Fault.STALL, 1);
         var base = settings(List.of(ollama("a", server, 1)));
-        gateway = gateway(new LlmSettings(base.backends(), base.roles(), base.queue(),
-                new LlmSettings.Timeouts(Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(10)),
-                base.retry(), base.breaker(), base.cache(), base.rateLimit()));
+        gateway = gateway(TestGateways.with(base,
+                new LlmSettings.Timeouts(Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(10))));
         TestGateways.Recorder call = new TestGateways.Recorder();
         gateway.stream(call(1, Priority.STUDENT, "stall"), call);
         assertThat(call.done.get(5, TimeUnit.SECONDS)).isNotNull();
@@ -260,8 +256,7 @@ class LlmGatewayTest {
     void breakerOpensAfterRepeatedFailuresAndClosesAfterASuccessfulTrial() throws Exception {
         server.fault(ScriptedModelServer.Fault.ERROR_500, 3);
         var base = settings(List.of(ollama("a", server, 1)));
-        gateway = gateway(new LlmSettings(base.backends(), base.roles(), base.queue(), base.timeouts(),
-                new LlmSettings.Retry(1, Duration.ofMillis(10)), base.breaker(), base.cache(), base.rateLimit()));
+        gateway = gateway(TestGateways.with(base, new LlmSettings.Retry(1, Duration.ofMillis(10))));
         for (int i = 0; i < 3; i++) {
             TestGateways.Recorder failing = new TestGateways.Recorder();
             gateway.stream(call(i, Priority.STUDENT, "fail"), failing);

@@ -34,6 +34,22 @@ final class TestGateways {
                 new LlmSettings.RateLimit(0));
     }
 
+    static LlmSettings with(LlmSettings s, LlmSettings.Queue queue) {
+        return new LlmSettings(s.backends(), s.roles(), queue, s.timeouts(), s.retry(), s.breaker(), s.cache(), s.rateLimit());
+    }
+
+    static LlmSettings with(LlmSettings s, LlmSettings.Timeouts timeouts) {
+        return new LlmSettings(s.backends(), s.roles(), s.queue(), timeouts, s.retry(), s.breaker(), s.cache(), s.rateLimit());
+    }
+
+    static LlmSettings with(LlmSettings s, LlmSettings.Retry retry) {
+        return new LlmSettings(s.backends(), s.roles(), s.queue(), s.timeouts(), retry, s.breaker(), s.cache(), s.rateLimit());
+    }
+
+    static LlmSettings with(LlmSettings s, LlmSettings.RateLimit limit) {
+        return new LlmSettings(s.backends(), s.roles(), s.queue(), s.timeouts(), s.retry(), s.breaker(), s.cache(), limit);
+    }
+
     static LlmSettings.BackendSettings ollama(String name, ScriptedModelServer server, int slots) {
         return new LlmSettings.BackendSettings(name, "ollama", server.ollamaUrl(), null, slots, Map.of());
     }
