@@ -65,9 +65,11 @@ public class DemoSchool {
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
     private final DemoSettings settings;
+    private final DemoLibrary library;
 
     DemoSchool(Roster roster, Subjects subjects, KnowledgePoints knowledgePoints, Items items, Responses responses,
-               PasswordEncoder passwords, JdbcTemplate jdbc, JsonMapper json, DemoSettings settings) {
+               PasswordEncoder passwords, JdbcTemplate jdbc, JsonMapper json, DemoSettings settings,
+               DemoLibrary library) {
         this.roster = roster;
         this.subjects = subjects;
         this.knowledgePoints = knowledgePoints;
@@ -77,6 +79,7 @@ public class DemoSchool {
         this.jdbc = jdbc;
         this.json = json;
         this.settings = settings;
+        this.library = library;
     }
 
     /** Loads the demo school unless it is there already; returns what was loaded. */
@@ -90,9 +93,10 @@ public class DemoSchool {
         // Every demo account has the same published password, so one (deliberately slow) hash serves all.
         String hash = passwords.encode(PASSWORD);
 
-        roster.createUser(school, ADMIN, "教务处管理员", Role.ADMIN, hash, true);
+        long admin = roster.createUser(school, ADMIN, "教务处管理员", Role.ADMIN, hash, true);
         long subject = subjects.create(school, curriculum.subject().code(), curriculum.subject().name()).id();
         Map<String, Long> kpIds = loadKnowledgePoints(school, subject, curriculum.knowledgePoints());
+        int documents = library.load(school, admin, subject);
         List<ResponseSimulation.SimItem> simItems = new ArrayList<>();
         Map<Long, DemoCurriculum.ItemEntry> entries = new HashMap<>();
         for (DemoCurriculum.ItemEntry item : teachingOrder(curriculum, kpIds)) {
@@ -134,7 +138,7 @@ public class DemoSchool {
         jdbc.batchUpdate("INSERT INTO simulation_truth (school_id, kind, ref_id, param_name, param_value) VALUES (?, ?, ?, ?, ?)",
                 truth);
         return new Summary(kpIds.size(), simItems.size(), CLASS_NAMES.size(), CLASS_NAMES.size() * STUDENTS_PER_CLASS,
-                history.size());
+                history.size(), documents);
     }
 
     private DemoCurriculum readCurriculum() {
@@ -208,6 +212,6 @@ public class DemoSchool {
     }
 
     /** What a load created. */
-    public record Summary(int knowledgePoints, int items, int classes, int students, int responses) {
+    public record Summary(int knowledgePoints, int items, int classes, int students, int responses, int documents) {
     }
 }

@@ -47,7 +47,8 @@ class DemoSchoolRunner implements ApplicationRunner {
         log.info("""
                 
                 ==================== 学伴 Xueban demo school loaded ({} ms) ====================
-                学伴实验中学: {} knowledge points, {} items, {} classes, {} students, {} answers
+                学伴实验中学: {} knowledge points, {} items, {} classes, {} students, {} answers,
+                {} library documents (being indexed in the background)
                 Sign in at http://localhost:8080/login (password for every demo account: {})
                   admin          {}
                   teachers       {} (初二(1)班), {} (初二(2)班), {} (初二(3)班)
@@ -55,7 +56,7 @@ class DemoSchoolRunner implements ApplicationRunner {
                 Demo data lives only in the embedded database under xueban.data-dir.
                 ==================================================================================""",
                 millis, loaded.knowledgePoints(), loaded.items(), loaded.classes(), loaded.students(),
-                loaded.responses(), DemoSchool.PASSWORD, DemoSchool.ADMIN,
+                loaded.responses(), loaded.documents(), DemoSchool.PASSWORD, DemoSchool.ADMIN,
                 DemoSchool.TEACHERS.get(0), DemoSchool.TEACHERS.get(1), DemoSchool.TEACHERS.get(2));
     }
 

@@ -75,4 +75,23 @@ public class AccessPolicy {
             }
         }
     }
+
+    /**
+     * A school record that may be private to its owner (a teacher's own library document): other
+     * schools' records and other users' private ones are not found.
+     */
+    public void checkReadable(CurrentUser me, long recordSchoolId, long ownerId, boolean ownerOnly, String entity,
+            Object id) {
+        checkSameSchool(me, recordSchoolId, entity, id);
+        if (ownerOnly && me.id() != ownerId) {
+            throw ApiException.notFound(entity, id);
+        }
+    }
+
+    /** Changing or removing a record that someone owns: its owner, or an admin of its school. */
+    public void checkOwnerOrAdmin(CurrentUser me, long ownerId, String code) {
+        if (!me.is(Role.ADMIN) && me.id() != ownerId) {
+            throw ApiException.forbidden(code);
+        }
+    }
 }

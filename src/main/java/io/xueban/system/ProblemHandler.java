@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import tools.jackson.databind.DatabindException;
@@ -50,6 +52,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.info("Rejected by a database constraint: {}", e.getMostSpecificCause().getMessage());
         return ResponseEntity.status(HttpStatus.CONFLICT)
                 .body(problems.of(HttpStatus.CONFLICT, "constraint", locale));
+    }
+
+    /** A multipart body cut off by the size limit, or not a well-formed multipart body. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> handleMultipart(MultipartException e, Locale locale) {
+        BodyTooLargeException tooLarge = causeOf(e, BodyTooLargeException.class);
+        if (tooLarge != null) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .body(problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", locale, tooLarge.limitBytes()));
+        }
+        return ResponseEntity.badRequest().body(problems.of(HttpStatus.BAD_REQUEST, "multipart-malformed", locale));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", LocaleContextHolder.getLocale(),
+                        e.getMaxUploadSize()));
     }
 
     @ExceptionHandler(Exception.class)

@@ -17,24 +17,31 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Rejects request bodies over {@code xueban.http.max-body-size} with 413 before anything reads
- * them: at once when Content-Length says so, otherwise as soon as the stream passes the limit.
+ * Rejects request bodies over {@code xueban.http.max-body-size} (multipart uploads: over
+ * {@code xueban.http.max-upload-size}) with 413 before anything reads them: at once when
+ * Content-Length says so, otherwise as soon as the stream passes the limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    private final long bodyLimit;
+    private final long uploadLimit;
     private final Problems problems;
 
     RequestSizeLimitFilter(HttpSettings settings, Problems problems) {
-        this.limit = settings.maxBodySize().toBytes();
+        this.bodyLimit = settings.maxBodySize().toBytes();
+        this.uploadLimit = settings.maxUploadSize().toBytes();
         this.problems = problems;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String contentType = request.getContentType();
+        long limit = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")
+                ? uploadLimit
+                : bodyLimit;
         if (request.getContentLengthLong() > limit) {
             // Let the client stop sending; the connection is not worth keeping for the rest.
             response.setHeader("Connection", "close");

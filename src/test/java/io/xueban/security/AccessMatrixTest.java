@@ -1,5 +1,6 @@
 package io.xueban.security;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,10 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import io.xueban.TestSchools;
 import io.xueban.XuebanTest;
+import io.xueban.knowledge.DocumentKind;
+import io.xueban.knowledge.DocumentMetadata;
+import io.xueban.knowledge.KnowledgeIngestion;
+import io.xueban.knowledge.Visibility;
 import io.xueban.school.Roster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,15 +50,25 @@ class AccessMatrixTest {
     TestSchools schools;
     @Autowired
     Roster roster;
+    @Autowired
+    KnowledgeIngestion library;
 
     TestSchools.School a;
     TestSchools.School b;
     long unenrolledStudent;
+    long document;
+    long privateDocument;
 
     @BeforeAll
     void schools() {
         a = schools.create();
         b = schools.create();
+        document = library.add(a.id(), a.teacher1(), "共享.md", "# 勾股定理\n直角三角形两直角边的平方和等于斜边的平方。\n"
+                .getBytes(StandardCharsets.UTF_8), new DocumentMetadata(null, null, 8, null, List.of(),
+                DocumentKind.TEACHING_NOTE, null, Visibility.SCHOOL));
+        privateDocument = library.add(a.id(), a.teacher1(), "私有.md", "# 私人笔记\n只给自己看的备课思路。\n"
+                .getBytes(StandardCharsets.UTF_8), new DocumentMetadata(null, null, 8, null, List.of(),
+                DocumentKind.OTHER, null, Visibility.PRIVATE));
         unenrolledStudent = roster.createUser(a.id(), a.prefix() + ".s3", "未分班学生", Role.STUDENT,
                 "{noop}unused-password", true);
     }
@@ -98,6 +113,14 @@ class AccessMatrixTest {
         // The test profile's model server is down: staff get 503, students may not use the open chat.
         add(cases, "POST", "/api/ai/chat", "{\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}]}",
                 "ADMIN_A=503 T1=503 T2=503 S1=403 S2=403 ADMIN_B=503 T_B=503 S_B=403");
+        // The library: staff only; a document of school A, and teacher 1's private one (deleted by its owner).
+        add(cases, "GET", "/api/knowledge/documents/{doc1}", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
+        add(cases, "GET", "/api/knowledge/documents/{doc1}/events", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
+        add(cases, "GET", "/api/knowledge/documents", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "GET", "/api/knowledge/search?q=勾股定理", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "DELETE", "/api/knowledge/documents/{privateDoc}", null, "ADMIN_A=404 T1=204 T2=404 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
+        add(cases, "GET", "/api/knowledge/index", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        add(cases, "POST", "/api/knowledge/index/rebuild", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         return cases.stream();
     }
 
@@ -136,6 +159,8 @@ class AccessMatrixTest {
                 .replace("{subject}", Long.toString(a.subject()))
                 .replace("{kp1}", Long.toString(a.kp1()))
                 .replace("{kp2}", Long.toString(a.kp2()))
+                .replace("{doc1}", Long.toString(document))
+                .replace("{privateDoc}", Long.toString(privateDocument))
                 .replace("{unique}", a.prefix() + "n" + UNIQUE.incrementAndGet());
     }
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RequestSizeLimitFilterTest {
 
     private final RequestSizeLimitFilter filter =
-            new RequestSizeLimitFilter(new HttpSettings(DataSize.ofBytes(1000)), null);
+            new RequestSizeLimitFilter(new HttpSettings(DataSize.ofBytes(1000), DataSize.ofBytes(3000)), null);
 
     @Test
     void chunkedBodyOverTheLimitFailsWhileBeingRead() {
@@ -33,6 +33,23 @@ class RequestSizeLimitFilterTest {
                 (req, res) -> read[0] = req.getInputStream().readAllBytes().length);
 
         assertThat(read[0]).isEqualTo(1000);
+    }
+
+    @Test
+    void multipartUploadsMayUseTheLargerUploadLimit() throws Exception {
+        MockHttpServletRequest within = chunked(new byte[2500]);
+        within.setContentType("multipart/form-data; boundary=x");
+        int[] read = new int[1];
+
+        filter.doFilter(within, new MockHttpServletResponse(),
+                (req, res) -> read[0] = req.getInputStream().readAllBytes().length);
+        assertThat(read[0]).isEqualTo(2500);
+
+        MockHttpServletRequest over = chunked(new byte[3500]);
+        over.setContentType("multipart/form-data; boundary=x");
+        assertThatThrownBy(() -> filter.doFilter(over, new MockHttpServletResponse(),
+                (req, res) -> req.getInputStream().readAllBytes()))
+                .isInstanceOf(BodyTooLargeException.class);
     }
 
     private static MockHttpServletRequest chunked(byte[] body) {

@@ -1,0 +1,101 @@
+package io.xueban.knowledge;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel;
+
+/**
+ * Sentence embeddings computed in process with bge-small-zh-v1.5 (quantized ONNX, 512
+ * dimensions). The model loads on first use; its tokenizer's native library is unpacked under
+ * the data directory rather than the home folder.
+ */
+@Component
+class Embeddings implements DisposableBean {
+
+    static final String MODEL = "bge-small-zh-v1.5-q";
+    static final int DIMENSIONS = 512;
+
+    /** bge's instruction for short queries that look for longer passages. */
+    private static final String QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章：";
+
+    private static final Logger log = LoggerFactory.getLogger(Embeddings.class);
+
+    private final ExecutorService executor;
+    private final Path cacheDir;
+    private volatile EmbeddingModel model;
+
+    Embeddings(KnowledgeSettings settings) {
+        this.cacheDir = settings.cacheDir().toAbsolutePath();
+        this.executor = Executors.newFixedThreadPool(Math.max(1, settings.embeddingThreads()),
+                Thread.ofPlatform().name("embedding-", 0).daemon().factory());
+    }
+
+    /** Unit-length vectors for passages, in order. */
+    List<float[]> passages(List<String> texts) {
+        return model().embedAll(texts.stream().map(TextSegment::from).toList())
+                .content().stream()
+                .map(embedding -> normalized(embedding.vector()))
+                .toList();
+    }
+
+    /** A unit-length vector for a search query. */
+    float[] query(String text) {
+        return normalized(model().embed(QUERY_INSTRUCTION + text).content().vector());
+    }
+
+    private EmbeddingModel model() {
+        EmbeddingModel loaded = model;
+        if (loaded == null) {
+            synchronized (this) {
+                loaded = model;
+                if (loaded == null) {
+                    useCacheDir("DJL_CACHE_DIR", cacheDir.resolve("djl"));
+                    useCacheDir("ENGINE_CACHE_DIR", cacheDir.resolve("djl-engines"));
+                    long start = System.nanoTime();
+                    loaded = new BgeSmallZhV15QuantizedEmbeddingModel(executor);
+                    model = loaded;
+                    log.info("Embedding model {} loaded in {} ms", MODEL, (System.nanoTime() - start) / 1_000_000);
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /** DJL reads its cache location from system properties before the environment. */
+    private static void useCacheDir(String property, Path dir) {
+        if (System.getProperty(property) == null && System.getenv(property) == null) {
+            System.setProperty(property, dir.toString());
+        }
+    }
+
+    static float[] normalized(float[] vector) {
+        double sum = 0;
+        for (float v : vector) {
+            sum += v * v;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm == 0) {
+            return vector;
+        }
+        float[] unit = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            unit[i] = (float) (vector[i] / norm);
+        }
+        return unit;
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+}

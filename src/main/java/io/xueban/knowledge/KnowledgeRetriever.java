@@ -1,0 +1,84 @@
+package io.xueban.knowledge;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Finds library passages for lesson plans, tutoring and teachers' searches: a keyword search
+ * (BM25 over smartcn-segmented words, good for exact terms) and a vector search (bge
+ * embeddings, good for paraphrases) fused by reciprocal rank fusion. Only passages of the
+ * query's school that its viewer may see are ever considered: the filter runs inside both
+ * searches, not after them.
+ */
+@Service
+public class KnowledgeRetriever {
+
+    /** The usual RRF constant: damps the weight of the very first ranks. */
+    static final int RRF_K = 60;
+    private static final int MIN_CANDIDATES = 50;
+
+    enum Mode { KEYWORD, VECTOR, HYBRID }
+
+    private final KnowledgeIndex index;
+    private final Embeddings embeddings;
+
+    KnowledgeRetriever(KnowledgeIndex index, Embeddings embeddings) {
+        this.index = index;
+        this.embeddings = embeddings;
+    }
+
+    /** The best passages for the query, best first, each with its citation. */
+    public List<Passage> retrieve(KnowledgeQuery query) {
+        return retrieve(query, Mode.HYBRID);
+    }
+
+    List<Passage> retrieve(KnowledgeQuery query, Mode mode) {
+        KnowledgeIndex.Filter filter = new KnowledgeIndex.Filter(query.schoolId(), query.viewerId(),
+                query.subjectId(), query.grade(), query.kpIds(), query.kinds());
+        int candidates = Math.max(MIN_CANDIDATES, query.limit() * 5);
+        List<KnowledgeIndex.Hit> keyword = mode == Mode.VECTOR
+                ? List.of()
+                : index.keywordSearch(query.text(), filter, candidates);
+        List<KnowledgeIndex.Hit> vector = mode == Mode.KEYWORD
+                ? List.of()
+                : index.vectorSearch(embeddings.query(query.text()), filter, candidates);
+        return fuse(keyword, vector, query.limit());
+    }
+
+    /** Reciprocal rank fusion: score = Σ 1 / (k + rank) over the lists a passage appears in. */
+    static List<Passage> fuse(List<KnowledgeIndex.Hit> keyword, List<KnowledgeIndex.Hit> vector, int limit) {
+        Map<Long, KnowledgeIndex.Hit> hits = new HashMap<>();
+        Map<Long, Double> scores = new HashMap<>();
+        Map<Long, Set<String>> matchedBy = new HashMap<>();
+        addRanks(keyword, "keyword", hits, scores, matchedBy);
+        addRanks(vector, "vector", hits, scores, matchedBy);
+        List<Long> order = new ArrayList<>(scores.keySet());
+        order.sort((a, b) -> {
+            int byScore = Double.compare(scores.get(b), scores.get(a));
+            return byScore != 0 ? byScore : Long.compare(a, b);
+        });
+        List<Passage> passages = new ArrayList<>();
+        for (long chunkId : order.subList(0, Math.min(limit, order.size()))) {
+            KnowledgeIndex.Hit hit = hits.get(chunkId);
+            passages.add(new Passage(chunkId, hit.text(), new Citation(hit.documentId(), hit.title(), hit.author(),
+                    hit.kind(), hit.headingPath(), hit.page()), scores.get(chunkId), matchedBy.get(chunkId)));
+        }
+        return passages;
+    }
+
+    private static void addRanks(List<KnowledgeIndex.Hit> ranked, String source, Map<Long, KnowledgeIndex.Hit> hits,
+            Map<Long, Double> scores, Map<Long, Set<String>> matchedBy) {
+        for (int rank = 0; rank < ranked.size(); rank++) {
+            KnowledgeIndex.Hit hit = ranked.get(rank);
+            hits.putIfAbsent(hit.chunkId(), hit);
+            scores.merge(hit.chunkId(), 1.0 / (RRF_K + rank + 1), Double::sum);
+            matchedBy.computeIfAbsent(hit.chunkId(), id -> new LinkedHashSet<>()).add(source);
+        }
+    }
+}
