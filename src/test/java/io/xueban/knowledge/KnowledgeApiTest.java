@@ -118,11 +118,12 @@ class KnowledgeApiTest {
 
     @Test
     void teacherFindsTheDocxLessonByAParaphrase() throws Exception {
-        // Shares no content word with the passage: only the meaning matches.
-        JsonNode results = search(a.teacher1Name(), "古代人怎样用打结的绳子围出直角");
+        // Worded unlike the passage (no 埃及, 绳子, 结 or 直角): the meaning has to carry it.
+        JsonNode results = search(a.teacher1Name(), "古人怎样不用量角器就得到九十度的角");
 
         assertThat(results.get(0).get("citation").get("documentId").asLong()).isEqualTo(lessonId);
         assertThat(results.get(0).get("citation").get("headingPath").asString()).endsWith("环节一：埃及结绳");
+        assertThat(results.get(0).get("matchedBy").toString()).contains("vector");
     }
 
     @Test
@@ -143,6 +144,20 @@ class KnowledgeApiTest {
         mvc.perform(get("/api/knowledge/documents/" + privateId).header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())))
                 .andExpect(status().isNotFound());
         assertThat(documents(a.teacher1Name())).extracting(d -> d.get("id").asLong()).doesNotContain(privateId);
+    }
+
+    @Test
+    void searchIsNarrowedByKnowledgePointGradeAndKind() throws Exception {
+        long tagged = id(upload(a.teacher1Name(), markdown("面积法-标注.md", "# 面积法求高\n用两种方法表示同一个三角形的面积，求斜边上的高。\n"),
+                "TEACHING_NOTE", null, null, "kpIds", Long.toString(a.kp1()), "grade", "7"));
+        long untagged = id(upload(a.teacher1Name(), markdown("面积法-未标注.md", "# 面积法练习\n三角形面积的两种表示，求斜边上的高。\n"),
+                "OTHER", null, null, "grade", "8"));
+        awaitReady(tagged);
+        awaitReady(untagged);
+
+        assertThat(documentIds(searchWith("kpId", Long.toString(a.kp1())))).contains(tagged).doesNotContain(untagged);
+        assertThat(documentIds(searchWith("grade", "8"))).contains(untagged).doesNotContain(tagged);
+        assertThat(documentIds(searchWith("kind", "TEACHING_NOTE"))).contains(tagged).doesNotContain(untagged);
     }
 
     @Test
@@ -295,5 +310,19 @@ class KnowledgeApiTest {
         List<String> titles = new ArrayList<>();
         results.forEach(result -> titles.add(result.get("citation").get("title").asString()));
         return titles;
+    }
+
+    private JsonNode searchWith(String filter, String value) throws Exception {
+        String body = mvc.perform(get("/api/knowledge/search").param("q", "面积法 斜边上的高").param("limit", "50")
+                        .param(filter, value).header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())))
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        return json.readTree(body).get("results");
+    }
+
+    private static List<Long> documentIds(JsonNode results) {
+        List<Long> ids = new ArrayList<>();
+        results.forEach(result -> ids.add(result.get("citation").get("documentId").asLong()));
+        return ids;
     }
 }
