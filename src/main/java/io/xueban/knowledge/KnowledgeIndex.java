@@ -208,6 +208,39 @@ class KnowledgeIndex implements SmartLifecycle {
         }
     }
 
+    /**
+     * Makes a freshly ingested document searchable here before it is marked READY, so that READY
+     * means "found by search" on the instance that ingested it.
+     */
+    synchronized void add(long documentId) {
+        try {
+            writer.deleteDocuments(new Term("doc", Long.toString(documentId)));
+            for (IndexedChunk chunk : store.freshChunksOf(documentId)) {
+                writer.addDocument(document(chunk));
+            }
+            commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Takes a document out of this index (its ingestion failed after {@link #add}). */
+    synchronized void remove(long documentId) {
+        try {
+            writer.deleteDocuments(new Term("doc", Long.toString(documentId)));
+            commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A change log entry whose effect this index already has (see {@link #add}). */
+    synchronized void alreadyApplied(long changeId) {
+        if (changeId > watermark) {
+            appliedAboveWatermark.add(changeId);
+        }
+    }
+
     /** Moves the watermark over applied entries and over gaps too old to be filled; true if it moved. */
     private boolean advanceWatermark(List<KnowledgeStore.Change> changes) {
         long before = watermark;

@@ -215,6 +215,9 @@ public class KnowledgeIngestion implements SmartLifecycle {
                 return true;
             }));
             if (stored) {
+                // Searchable here first, then READY: a client told "ready" finds it at once.
+                index.add(documentId);
+                store.markReady(documentId).ifPresent(index::alreadyApplied);
                 index.catchUp();
                 log.info("Library document {} ({}) ready: {} passages in {} ms", documentId, document.fileName(),
                         chunks.size(), (System.nanoTime() - start) / 1_000_000);
@@ -224,6 +227,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
         } catch (RuntimeException e) {
             if (running) {
                 log.error("Ingestion of library document {} failed", documentId, e);
+                index.remove(documentId);
                 store.markFailed(documentId, "ingestion-failed");
             } else {
                 store.requeue(documentId);

@@ -31,7 +31,7 @@ class KnowledgeStore {
             SELECT c.id, c.document_id, c.school_id, c.heading_path, c.page, c.content, c.embedding,
                    d.owner_id, d.visibility, d.subject_id, d.grade, d.kind, d.title, d.author
             FROM kb_chunk c JOIN kb_document d ON d.id = c.document_id
-            WHERE d.status = 'READY'""";
+            WHERE d.status IN (:statuses)""";
 
     record Change(long id, long documentId, Instant createdAt) {
     }
@@ -130,7 +130,7 @@ class KnowledgeStore {
                 .update();
     }
 
-    /** Stores every chunk of a document and makes it searchable. The caller holds the transaction. */
+    /** Stores every chunk of a document (still PROCESSING). The caller holds the transaction. */
     void saveChunks(KnowledgeDocument document, List<ChunkDraft> chunks, List<float[]> embeddings) {
         jdbc.sql("DELETE FROM kb_chunk WHERE document_id = ?").param(document.id()).update();
         for (int i = 0; i < chunks.size(); i++) {
@@ -142,10 +142,20 @@ class KnowledgeStore {
                             chunk.page(), chunk.text(), bytes(embeddings.get(i)))
                     .update();
         }
-        jdbc.sql("UPDATE kb_document SET status = 'READY', chunks_total = ?, chunks_done = ?, updated_at = ? WHERE id = ?")
+        jdbc.sql("UPDATE kb_document SET chunks_total = ?, chunks_done = ?, updated_at = ? WHERE id = ?")
                 .params(chunks.size(), chunks.size(), Db.utc(clock.instant()), document.id())
                 .update();
-        addChange(document.id());
+    }
+
+    /**
+     * Marks a document READY and logs the change for every instance's index; returns the change
+     * log entry's id, or empty when the document was deleted meanwhile.
+     */
+    Optional<Long> markReady(long documentId) {
+        int updated = jdbc.sql("UPDATE kb_document SET status = 'READY', updated_at = ? WHERE id = ? AND status = 'PROCESSING'")
+                .params(Db.utc(clock.instant()), documentId)
+                .update();
+        return updated == 1 ? Optional.of(addChange(documentId)) : Optional.empty();
     }
 
     void markFailed(long id, String errorCode) {
@@ -160,10 +170,9 @@ class KnowledgeStore {
         addChange(id);
     }
 
-    void addChange(long documentId) {
-        jdbc.sql("INSERT INTO kb_change (document_id, created_at) VALUES (?, ?)")
-                .params(documentId, Db.utc(clock.instant()))
-                .update();
+    long addChange(long documentId) {
+        return Db.insert(jdbc, "INSERT INTO kb_change (document_id, created_at) VALUES (?, ?)",
+                documentId, Db.utc(clock.instant()));
     }
 
     List<Change> changesAfter(long watermark) {
@@ -184,9 +193,19 @@ class KnowledgeStore {
 
     /** The searchable chunks of one document; none unless it is READY. */
     List<IndexedChunk> chunksOf(long documentId) {
+        return chunksOf(documentId, List.of("READY"));
+    }
+
+    /** The chunks of a document whose ingestion has stored them but not yet marked it READY. */
+    List<IndexedChunk> freshChunksOf(long documentId) {
+        return chunksOf(documentId, List.of("PROCESSING", "READY"));
+    }
+
+    private List<IndexedChunk> chunksOf(long documentId, List<String> statuses) {
         List<IndexedChunk> chunks = new ArrayList<>();
-        jdbc.sql(CHUNK_QUERY + " AND c.document_id = ? ORDER BY c.ordinal")
-                .param(documentId)
+        jdbc.sql(CHUNK_QUERY + " AND c.document_id = :document ORDER BY c.ordinal")
+                .param("statuses", statuses)
+                .param("document", documentId)
                 .query(rs -> {
                     chunks.add(chunk(rs, List.of()));
                 });
@@ -203,6 +222,7 @@ class KnowledgeStore {
                     kps.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(rs.getLong(2));
                 });
         jdbc.sql(CHUNK_QUERY + " ORDER BY c.document_id, c.ordinal")
+                .param("statuses", List.of("READY"))
                 .query(rs -> {
                     consumer.accept(chunk(rs, kps.getOrDefault(rs.getLong("document_id"), List.of())));
                 });

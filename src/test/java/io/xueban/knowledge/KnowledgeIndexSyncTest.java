@@ -43,7 +43,13 @@ class KnowledgeIndexSyncTest {
     KnowledgeIndex other;
 
     @BeforeEach
-    void otherInstance() {
+    void otherInstance() throws InterruptedException {
+        // Other test classes' libraries (the demo school's) may still be ingesting in the background.
+        List<Long> busy = jdbc.sql("SELECT id FROM kb_document WHERE status IN ('PENDING', 'PROCESSING')")
+                .query(Long.class).list();
+        if (!busy.isEmpty()) {
+            KnowledgeTesting.awaitFinished(jdbc, busy, Duration.ofMinutes(3));
+        }
         school = schools.create();
         other = index(dir.resolve("index"));
     }
