@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class Items {
 
     private static final String COLUMNS =
-            "id, school_id, subject_id, code, type, stem, options, answer_key, difficulty, bloom_level, created_at, updated_at";
+            "id, school_id, subject_id, code, type, stem, options, answer_key, difficulty, discrimination, calibration_model,"
+            + " bloom_level, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -100,6 +101,25 @@ public class Items {
         return rows.stream().map(item -> withKps(item, kps.getOrDefault(item.id(), List.of()))).toList();
     }
 
+    /**
+     * Stores calibrated parameters of the school's items (those of another school are ignored)
+     * and returns how many were stored.
+     */
+    @Transactional
+    public int recordCalibration(long schoolId, String model, Map<Long, ItemParameters> parameters) {
+        Instant now = clock.instant();
+        int stored = 0;
+        for (Map.Entry<Long, ItemParameters> entry : parameters.entrySet()) {
+            stored += jdbc.sql("""
+                            UPDATE item SET difficulty = ?, discrimination = ?, calibration_model = ?, calibrated_at = ?
+                            WHERE id = ? AND school_id = ?""")
+                    .params(entry.getValue().difficulty(), entry.getValue().discrimination(), model, Db.utc(now),
+                            entry.getKey(), schoolId)
+                    .update();
+        }
+        return stored;
+    }
+
     /** Adds an item to the school's bank and returns its id. */
     @Transactional
     public long create(long schoolId, ItemRequest request) {
@@ -121,11 +141,15 @@ public class Items {
         checkConsistent(schoolId, request, id);
         jdbc.sql("""
                         UPDATE item SET subject_id = ?, code = ?, type = ?, stem = ?, options = ?, answer_key = ?,
-                                        difficulty = ?, bloom_level = ?, updated_at = ?
+                                        bloom_level = ?, updated_at = ?,
+                                        calibration_model = CASE WHEN difficulty = ? THEN calibration_model END,
+                                        discrimination = CASE WHEN difficulty = ? THEN discrimination END,
+                                        difficulty = ?
                         WHERE id = ? AND school_id = ?""")
                 .params(request.subjectId(), request.code(), request.type().name(), request.stem(),
-                        optionsJson(request), normalizedKey(request), request.difficulty(),
-                        request.bloomLevel().name(), Db.utc(clock.instant()), id, schoolId)
+                        optionsJson(request), normalizedKey(request), request.bloomLevel().name(),
+                        Db.utc(clock.instant()), request.difficulty(), request.difficulty(), request.difficulty(), id,
+                        schoolId)
                 .update();
         jdbc.sql("DELETE FROM item_kp WHERE item_id = ?").param(id).update();
         tag(schoolId, id, request.kpIds());
@@ -208,13 +232,15 @@ public class Items {
                 ItemType.valueOf(rs.getString("type")), rs.getString("stem"),
                 options == null ? null : json.readValue(options, new TypeReference<List<String>>() { }),
                 rs.getString("answer_key"), Db.nullableDouble(rs, "difficulty"),
+                Db.nullableDouble(rs, "discrimination"), rs.getString("calibration_model"),
                 BloomLevel.valueOf(rs.getString("bloom_level")), kpIds,
                 Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"));
     }
 
     private static Item withKps(Item item, List<Long> kpIds) {
         return new Item(item.id(), item.subjectId(), item.code(), item.type(), item.stem(), item.options(),
-                item.answerKey(), item.difficulty(), item.bloomLevel(), kpIds, item.createdAt(), item.updatedAt());
+                item.answerKey(), item.difficulty(), item.discrimination(), item.calibrationModel(), item.bloomLevel(),
+                kpIds, item.createdAt(), item.updatedAt());
     }
 
     private ItemRef ref(ResultSet rs) throws SQLException {

@@ -34,6 +34,60 @@ public final class Csv {
      * @param required canonical columns the file must have
      */
     public static Table parse(byte[] body, Map<String, String> aliases, Set<String> required) {
+        List<CSVRecord> records = records(body);
+        List<String> columns = new ArrayList<>();
+        for (String name : records.getFirst()) {
+            String canonical = aliases.get(name.strip().toLowerCase(Locale.ROOT));
+            if (canonical == null) {
+                throw ApiException.badRequest("csv-unknown-column", name, String.join(", ", required));
+            }
+            if (columns.contains(canonical)) {
+                throw ApiException.badRequest("csv-duplicate-column", name);
+            }
+            columns.add(canonical);
+        }
+        for (String column : required) {
+            if (!columns.contains(column)) {
+                throw ApiException.badRequest("csv-missing-column", column);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i < records.size(); i++) {
+            CSVRecord record = records.get(i);
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int c = 0; c < columns.size() && c < record.size(); c++) {
+                values.put(columns.get(c), record.get(c));
+            }
+            // Spreadsheet numbering: the header is row 1.
+            rows.add(new Row(i + 1, values, record.size() == columns.size()));
+        }
+        return new Table(columns, rows);
+    }
+
+    /**
+     * A table whose header names are data (for instance item ids): the header as written (each
+     * name once) and every row's cells, numbered as in a spreadsheet.
+     */
+    public static Grid parseGrid(byte[] body) {
+        List<CSVRecord> records = records(body);
+        List<String> header = new ArrayList<>();
+        for (String name : records.getFirst()) {
+            String column = name.strip();
+            if (header.contains(column)) {
+                throw ApiException.badRequest("csv-duplicate-column", column);
+            }
+            header.add(column);
+        }
+        List<GridRow> rows = new ArrayList<>();
+        for (int i = 1; i < records.size(); i++) {
+            List<String> cells = new ArrayList<>();
+            records.get(i).forEach(cells::add);
+            rows.add(new GridRow(i + 1, cells));
+        }
+        return new Grid(header, rows);
+    }
+
+    private static List<CSVRecord> records(byte[] body) {
         String text = decodeUtf8(body);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // Excel's "CSV UTF-8" starts with a byte order mark
@@ -44,33 +98,7 @@ public final class Csv {
             if (records.isEmpty()) {
                 throw ApiException.badRequest("csv-empty");
             }
-            List<String> columns = new ArrayList<>();
-            for (String name : records.getFirst()) {
-                String canonical = aliases.get(name.strip().toLowerCase(Locale.ROOT));
-                if (canonical == null) {
-                    throw ApiException.badRequest("csv-unknown-column", name, String.join(", ", required));
-                }
-                if (columns.contains(canonical)) {
-                    throw ApiException.badRequest("csv-duplicate-column", name);
-                }
-                columns.add(canonical);
-            }
-            for (String column : required) {
-                if (!columns.contains(column)) {
-                    throw ApiException.badRequest("csv-missing-column", column);
-                }
-            }
-            List<Row> rows = new ArrayList<>();
-            for (int i = 1; i < records.size(); i++) {
-                CSVRecord record = records.get(i);
-                Map<String, String> values = new LinkedHashMap<>();
-                for (int c = 0; c < columns.size() && c < record.size(); c++) {
-                    values.put(columns.get(c), record.get(c));
-                }
-                // Spreadsheet numbering: the header is row 1.
-                rows.add(new Row(i + 1, values, record.size() == columns.size()));
-            }
-            return new Table(columns, rows);
+            return records;
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
             throw ApiException.badRequest("csv-malformed", e.getMessage());
         }
@@ -89,6 +117,13 @@ public final class Csv {
     }
 
     public record Table(List<String> columns, List<Row> rows) {
+    }
+
+    public record Grid(List<String> header, List<GridRow> rows) {
+    }
+
+    /** A data row's cells as written; {@code number} counts the header as row 1. */
+    public record GridRow(int number, List<String> cells) {
     }
 
     /** One data row; {@code complete} is false when it has fewer or more cells than the header. */

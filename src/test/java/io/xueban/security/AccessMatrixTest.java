@@ -121,6 +121,10 @@ class AccessMatrixTest {
         add(cases, "DELETE", "/api/knowledge/documents/{privateDoc}", null, "ADMIN_A=404 T1=204 T2=404 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
         add(cases, "GET", "/api/knowledge/index", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         add(cases, "POST", "/api/knowledge/index/rebuild", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        // Item calibration: staff on uploaded matrices; admins on the school's items (too few answers here: 422).
+        add(cases, "POST", "/api/insight/calibrations?model=rasch", "Q1,Q2\n1,0\n0,1\n",
+                "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "POST", "/api/insight/item-calibrations", null, "ADMIN_A=422 T1=403 T2=403 S1=403 S2=403 ADMIN_B=422 T_B=403 S_B=403");
         return cases.stream();
     }
 
