@@ -120,6 +120,25 @@ public class Items {
         return stored;
     }
 
+    /** Every item of the school with what the mastery models need to know about it. */
+    public List<ItemFacts> facts(long schoolId) {
+        List<ItemFacts> rows = jdbc.sql("SELECT id, subject_id, bloom_level, difficulty FROM item WHERE school_id = ? ORDER BY id")
+                .param(schoolId)
+                .query((rs, n) -> new ItemFacts(rs.getLong("id"), rs.getLong("subject_id"), List.of(),
+                        BloomLevel.valueOf(rs.getString("bloom_level")), Db.nullableDouble(rs, "difficulty")))
+                .list();
+        Map<Long, List<Long>> kps = new HashMap<>();
+        jdbc.sql("SELECT item_id, kp_id FROM item_kp WHERE school_id = ? ORDER BY item_id, kp_id")
+                .param(schoolId)
+                .query(rs -> {
+                    kps.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(rs.getLong(2));
+                });
+        return rows.stream()
+                .map(item -> new ItemFacts(item.id(), item.subjectId(), List.copyOf(kps.getOrDefault(item.id(), List.of())),
+                        item.bloomLevel(), item.difficulty()))
+                .toList();
+    }
+
     /** Adds an item to the school's bank and returns its id. */
     @Transactional
     public long create(long schoolId, ItemRequest request) {

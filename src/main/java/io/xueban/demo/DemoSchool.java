@@ -25,6 +25,7 @@ import io.xueban.curriculum.Items;
 import io.xueban.curriculum.KnowledgePointRequest;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.curriculum.Subjects;
+import io.xueban.insight.MasteryService;
 import io.xueban.insight.NewResponse;
 import io.xueban.insight.ResponseSource;
 import io.xueban.insight.Responses;
@@ -66,10 +67,11 @@ public class DemoSchool {
     private final JsonMapper json;
     private final DemoSettings settings;
     private final DemoLibrary library;
+    private final MasteryService mastery;
 
     DemoSchool(Roster roster, Subjects subjects, KnowledgePoints knowledgePoints, Items items, Responses responses,
                PasswordEncoder passwords, JdbcTemplate jdbc, JsonMapper json, DemoSettings settings,
-               DemoLibrary library) {
+               DemoLibrary library, MasteryService mastery) {
         this.roster = roster;
         this.subjects = subjects;
         this.knowledgePoints = knowledgePoints;
@@ -80,6 +82,7 @@ public class DemoSchool {
         this.json = json;
         this.settings = settings;
         this.library = library;
+        this.mastery = mastery;
     }
 
     /** Loads the demo school unless it is there already; returns what was loaded. */
@@ -135,6 +138,8 @@ public class DemoSchool {
         }
         history.sort(Comparator.comparing(NewResponse::answeredAt));
         responses.recordAll(history);
+        // The mastery model learns the school's items and knowledge points from the simulated term.
+        mastery.refit(school);
         jdbc.batchUpdate("INSERT INTO simulation_truth (school_id, kind, ref_id, param_name, param_value) VALUES (?, ?, ?, ?, ?)",
                 truth);
         return new Summary(kpIds.size(), simItems.size(), CLASS_NAMES.size(), CLASS_NAMES.size() * STUDENTS_PER_CLASS,

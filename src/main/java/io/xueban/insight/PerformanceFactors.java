@@ -117,6 +117,20 @@ final class PerformanceFactors implements MasteryModel {
         failureWeight = Arrays.copyOfRange(w, offsetRho, size);
     }
 
+    /** Fitted terms, by dense index: item difficulty, and per knowledge point β, γ, ρ. */
+    double[] difficulties() {
+        return difficulty.clone();
+    }
+
+    double[][] knowledgePointTerms() {
+        return new double[][] {base.clone(), successWeight.clone(), failureWeight.clone()};
+    }
+
+    /** The prior precision of a student's ability, N(0, 1). */
+    static double abilityPrecision() {
+        return ABILITY_PRECISION;
+    }
+
     static double sigmoid(double z) {
         return 1 / (1 + Math.exp(-z));
     }

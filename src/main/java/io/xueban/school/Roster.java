@@ -3,6 +3,7 @@ package io.xueban.school;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,19 @@ public class Roster {
     public List<Long> studentIdsOf(long classId) {
         return jdbc.sql("SELECT student_id FROM enrolment WHERE class_id = ? ORDER BY student_id")
                 .param(classId).query(Long.class).list();
+    }
+
+    /** The students of a class with their display names, in student-number order. */
+    public Map<Long, String> studentNamesOf(long classId) {
+        Map<Long, String> students = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT u.id, u.display_name FROM enrolment e JOIN app_user u ON u.id = e.student_id
+                        WHERE e.class_id = ? ORDER BY u.username""")
+                .param(classId)
+                .query(rs -> {
+                    students.put(rs.getLong(1), rs.getString(2));
+                });
+        return students;
     }
 
     List<SchoolClass> classesOfSchool(long schoolId) {

@@ -125,6 +125,10 @@ class AccessMatrixTest {
         add(cases, "POST", "/api/insight/calibrations?model=rasch", "Q1,Q2\n1,0\n0,1\n",
                 "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
         add(cases, "POST", "/api/insight/item-calibrations", null, "ADMIN_A=422 T1=403 T2=403 S1=403 S2=403 ADMIN_B=422 T_B=403 S_B=403");
+        // Mastery: a student's own (and their teachers'), a class's matrix for its teachers; refits for admins.
+        add(cases, "GET", "/api/students/{student1}/mastery", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/classes/{class1}/mastery", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "POST", "/api/insight/mastery-fit", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         return cases.stream();
     }
 

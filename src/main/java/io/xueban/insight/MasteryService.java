@@ -1,0 +1,280 @@
+package io.xueban.insight;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.Items;
+import io.xueban.system.Db;
+
+/**
+ * Per-student, per-knowledge-point mastery under the school's performance-factors model. Every
+ * recorded answer updates the student's state in the same transaction (constant time per
+ * answer; the rows of the students involved are locked while they change). An admin's refit
+ * estimates the model from all stored answers and replays every student's history through it.
+ */
+@Service
+public class MasteryService {
+
+    private static final Logger log = LoggerFactory.getLogger(MasteryService.class);
+    private static final int IN_LIMIT = 500;
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+    private final Items items;
+    private final Clock clock;
+    private final Map<Long, SchoolModel> models = new ConcurrentHashMap<>();
+
+    /** What a refit did. */
+    public record Refit(int students, int responses, int items, int knowledgePoints, long millis) {
+    }
+
+    MasteryService(JdbcClient jdbc, JdbcTemplate batch, Items items, Clock clock) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+        this.items = items;
+        this.clock = clock;
+    }
+
+    /** The school's model, loaded once and again when it meets an item it does not know. */
+    SchoolModel model(long schoolId) {
+        return models.computeIfAbsent(schoolId, this::load);
+    }
+
+    private SchoolModel modelKnowing(long schoolId, Set<Long> itemIds) {
+        SchoolModel model = model(schoolId);
+        if (!model.itemKps().keySet().containsAll(itemIds)) {
+            models.remove(schoolId);
+            model = model(schoolId);
+        }
+        return model;
+    }
+
+    private SchoolModel load(long schoolId) {
+        Map<Long, SchoolModel.Terms> terms = new HashMap<>();
+        Instant[] fittedAt = {null};
+        jdbc.sql("SELECT kp_id, base, success_weight, failure_weight, fitted_at FROM mastery_kp_param WHERE school_id = ?")
+                .param(schoolId)
+                .query(rs -> {
+                    terms.put(rs.getLong(1), new SchoolModel.Terms(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)));
+                    fittedAt[0] = Db.instant(rs, "fitted_at");
+                });
+        Map<Long, Double> difficulty = new HashMap<>();
+        jdbc.sql("SELECT item_id, difficulty FROM mastery_item_param WHERE school_id = ?")
+                .param(schoolId)
+                .query(rs -> {
+                    difficulty.put(rs.getLong(1), rs.getDouble(2));
+                });
+        return SchoolModel.of(items.facts(schoolId), terms, difficulty, fittedAt[0]);
+    }
+
+    /** Updates the students' mastery with answers just stored, in the transaction that stored them. */
+    @EventListener
+    void onResponses(ResponsesRecorded recorded) {
+        List<NewResponse> responses = new ArrayList<>(recorded.responses());
+        responses.sort(Comparator.comparing(NewResponse::answeredAt));
+        Set<Long> itemIds = new HashSet<>();
+        responses.forEach(response -> itemIds.add(response.itemId()));
+        SchoolModel model = modelKnowing(recorded.schoolId(), itemIds);
+        TreeSet<Long> students = new TreeSet<>();
+        responses.forEach(response -> students.add(response.studentId()));
+        Map<Long, StudentState> states = lockAndLoad(recorded.schoolId(), students);
+        Map<Long, Set<Long>> touched = new HashMap<>();
+        for (NewResponse response : responses) {
+            StudentState state = states.get(response.studentId());
+            state.observe(model, response.itemId(), isRight(response.correct(), response.score()));
+            touched.computeIfAbsent(response.studentId(), s -> new HashSet<>())
+                    .addAll(model.itemKps().getOrDefault(response.itemId(), List.of()));
+        }
+        save(recorded.schoolId(), states, touched);
+    }
+
+    static boolean isRight(Boolean correct, Double score) {
+        return correct != null ? correct : score != null && score >= 0.5;
+    }
+
+    /** The students' states, their rows created if missing and locked (in id order) until commit. */
+    private Map<Long, StudentState> lockAndLoad(long schoolId, TreeSet<Long> students) {
+        Instant now = clock.instant();
+        Map<Long, StudentState> states = new LinkedHashMap<>();
+        for (List<Long> part : parts(new ArrayList<>(students))) {
+            batch.batchUpdate("""
+                            INSERT INTO mastery_student (school_id, student_id, ability, precision, answers, updated_at)
+                            VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT DO NOTHING""",
+                    part.stream().map(id -> new Object[] {schoolId, id, PerformanceFactors.abilityPrecision(), Db.utc(now)})
+                            .toList());
+            jdbc.sql("SELECT student_id, ability, precision, answers FROM mastery_student WHERE student_id IN (:ids)"
+                            + " ORDER BY student_id FOR UPDATE")
+                    .param("ids", part)
+                    .query(rs -> {
+                        StudentState state = new StudentState();
+                        state.ability = rs.getDouble(2);
+                        state.precision = rs.getDouble(3);
+                        state.answers = rs.getInt(4);
+                        states.put(rs.getLong(1), state);
+                    });
+            jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
+                    .param("ids", part)
+                    .query(rs -> {
+                        states.get(rs.getLong(1)).counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
+                    });
+        }
+        states.values().forEach(state -> state.known = true);
+        return states;
+    }
+
+    private void save(long schoolId, Map<Long, StudentState> states, Map<Long, Set<Long>> touched) {
+        Instant now = clock.instant();
+        List<Object[]> students = new ArrayList<>();
+        List<Object[]> counts = new ArrayList<>();
+        List<Object[]> deletions = new ArrayList<>();
+        states.forEach((id, state) -> {
+            students.add(new Object[] {state.ability, state.precision, state.answers, Db.utc(now), id});
+            for (long kp : touched.getOrDefault(id, Set.of())) {
+                int[] c = state.counts.get(kp);
+                deletions.add(new Object[] {id, kp});
+                counts.add(new Object[] {schoolId, id, kp, c[0], c[1], Db.utc(now)});
+            }
+        });
+        batch.batchUpdate("UPDATE mastery_student SET ability = ?, precision = ?, answers = ?, updated_at = ? WHERE student_id = ?",
+                students);
+        batch.batchUpdate("DELETE FROM mastery WHERE student_id = ? AND kp_id = ?", deletions);
+        batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                counts);
+    }
+
+    private static <T> List<List<T>> parts(List<T> all) {
+        List<List<T>> parts = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += IN_LIMIT) {
+            parts.add(all.subList(from, Math.min(all.size(), from + IN_LIMIT)));
+        }
+        return parts;
+    }
+
+    /** Students' current states (those without a row are new: prior ability, no counts). */
+    Map<Long, StudentState> states(List<Long> students) {
+        Map<Long, StudentState> states = new HashMap<>();
+        students.forEach(id -> states.put(id, new StudentState()));
+        for (List<Long> part : parts(students)) {
+            jdbc.sql("SELECT student_id, ability, precision, answers FROM mastery_student WHERE student_id IN (:ids)")
+                    .param("ids", part)
+                    .query(rs -> {
+                        StudentState state = states.get(rs.getLong(1));
+                        state.ability = rs.getDouble(2);
+                        state.precision = rs.getDouble(3);
+                        state.answers = rs.getInt(4);
+                        state.known = true;
+                    });
+            jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
+                    .param("ids", part)
+                    .query(rs -> {
+                        states.get(rs.getLong(1)).counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
+                    });
+        }
+        return states;
+    }
+
+    /**
+     * Fits the school's model to all its stored answers, stores it, and recomputes every
+     * student's state by replaying their answers through it.
+     */
+    @Transactional
+    public Refit refit(long schoolId) {
+        long start = System.nanoTime();
+        List<ItemFacts> facts = items.facts(schoolId);
+        Map<Long, Integer> itemIndex = new HashMap<>();
+        Map<Long, Integer> kpIndex = new HashMap<>();
+        List<Long> kpIds = new ArrayList<>();
+        Map<Long, int[]> itemKpIndices = new HashMap<>();
+        for (ItemFacts item : facts) {
+            itemIndex.put(item.id(), itemIndex.size());
+            int[] indices = new int[item.kpIds().size()];
+            for (int j = 0; j < indices.length; j++) {
+                long kp = item.kpIds().get(j);
+                indices[j] = kpIndex.computeIfAbsent(kp, k -> {
+                    kpIds.add(k);
+                    return kpIds.size() - 1;
+                });
+            }
+            itemKpIndices.put(item.id(), indices);
+        }
+        Map<Long, List<Attempt>> histories = new LinkedHashMap<>();
+        Map<Long, List<long[]>> raw = new LinkedHashMap<>();
+        int[] responses = {0};
+        jdbc.sql("SELECT student_id, item_id, correct, score FROM response WHERE school_id = ? ORDER BY student_id, created_at, id")
+                .param(schoolId)
+                .query(rs -> {
+                    long item = rs.getLong("item_id");
+                    boolean right = isRight(Db.nullableBoolean(rs, "correct"), Db.nullableDouble(rs, "score"));
+                    histories.computeIfAbsent(rs.getLong("student_id"), s -> new ArrayList<>())
+                            .add(new Attempt(itemIndex.get(item), itemKpIndices.get(item), right));
+                    raw.computeIfAbsent(rs.getLong("student_id"), s -> new ArrayList<>()).add(new long[] {item, right ? 1 : 0});
+                    responses[0]++;
+                });
+        PerformanceFactors pfa = new PerformanceFactors();
+        pfa.fit(new ArrayList<>(histories.values()), facts.size(), kpIds.size());
+        double[] difficulty = pfa.difficulties();
+        double[][] terms = pfa.knowledgePointTerms();
+
+        Instant now = clock.instant();
+        jdbc.sql("DELETE FROM mastery_kp_param WHERE school_id = ?").param(schoolId).update();
+        jdbc.sql("DELETE FROM mastery_item_param WHERE school_id = ?").param(schoolId).update();
+        List<Object[]> kpRows = new ArrayList<>();
+        Map<Long, SchoolModel.Terms> fittedTerms = new HashMap<>();
+        for (int k = 0; k < kpIds.size(); k++) {
+            kpRows.add(new Object[] {schoolId, kpIds.get(k), terms[0][k], terms[1][k], terms[2][k], Db.utc(now)});
+            fittedTerms.put(kpIds.get(k), new SchoolModel.Terms(terms[0][k], terms[1][k], terms[2][k]));
+        }
+        batch.batchUpdate("INSERT INTO mastery_kp_param (school_id, kp_id, base, success_weight, failure_weight, fitted_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", kpRows);
+        List<Object[]> itemRows = new ArrayList<>();
+        Map<Long, Double> fittedDifficulty = new HashMap<>();
+        for (ItemFacts item : facts) {
+            double b = difficulty[itemIndex.get(item.id())];
+            itemRows.add(new Object[] {schoolId, item.id(), b});
+            fittedDifficulty.put(item.id(), b);
+        }
+        batch.batchUpdate("INSERT INTO mastery_item_param (school_id, item_id, difficulty) VALUES (?, ?, ?)", itemRows);
+        SchoolModel model = SchoolModel.of(facts, fittedTerms, fittedDifficulty, now);
+
+        jdbc.sql("DELETE FROM mastery WHERE school_id = ?").param(schoolId).update();
+        jdbc.sql("DELETE FROM mastery_student WHERE school_id = ?").param(schoolId).update();
+        List<Object[]> studentRows = new ArrayList<>();
+        List<Object[]> countRows = new ArrayList<>();
+        raw.forEach((student, answers) -> {
+            StudentState state = new StudentState();
+            for (long[] answer : answers) {
+                state.observe(model, answer[0], answer[1] == 1);
+            }
+            studentRows.add(new Object[] {schoolId, student, state.ability, state.precision, state.answers, Db.utc(now)});
+            state.counts.forEach((kp, c) -> countRows.add(new Object[] {schoolId, student, kp, c[0], c[1], Db.utc(now)}));
+        });
+        batch.batchUpdate("INSERT INTO mastery_student (school_id, student_id, ability, precision, answers, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", studentRows);
+        batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", countRows);
+        models.put(schoolId, model);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        log.info("Mastery model of school {} fitted on {} answers of {} students in {} ms", schoolId, responses[0],
+                raw.size(), millis);
+        return new Refit(raw.size(), responses[0], facts.size(), kpIds.size(), millis);
+    }
+}

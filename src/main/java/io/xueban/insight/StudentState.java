@@ -1,0 +1,30 @@
+package io.xueban.insight;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One student's place in the school's model: the belief about their ability and their earlier
+ * right and wrong answers per knowledge point. Updated in constant time per answer.
+ */
+final class StudentState {
+
+    double ability;
+    double precision = PerformanceFactors.abilityPrecision();
+    int answers;
+    /** kp → {successes, failures} */
+    final Map<Long, int[]> counts = new HashMap<>();
+    boolean known;
+
+    /** Laplace update of the ability for an answer to the item, then the item's KPs' counts. */
+    void observe(SchoolModel model, long item, boolean right) {
+        double p = PerformanceFactors.sigmoid(ability + model.offset(item, counts));
+        precision += p * (1 - p);
+        ability += ((right ? 1 : 0) - p) / precision;
+        answers++;
+        for (long kp : model.itemKps().getOrDefault(item, java.util.List.of())) {
+            int[] c = counts.computeIfAbsent(kp, k -> new int[2]);
+            c[right ? 0 : 1]++;
+        }
+    }
+}
