@@ -2,6 +2,7 @@ package io.xueban.insight;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
@@ -42,6 +45,8 @@ public class MasteryService {
     private final Items items;
     private final Clock clock;
     private final Map<Long, SchoolModel> models = new ConcurrentHashMap<>();
+    /** Student states as this instance last wrote them, checked against the database before use. */
+    private final Map<Long, StudentState> cache = new ConcurrentHashMap<>();
 
     /** What a refit did. */
     public record Refit(int students, int responses, int items, int knowledgePoints, long millis) {
@@ -111,54 +116,106 @@ public class MasteryService {
         return correct != null ? correct : score != null && score >= 0.5;
     }
 
-    /** The students' states, their rows created if missing and locked (in id order) until commit. */
+    /**
+     * The students' states, their rows created if missing and locked (in id order) until commit.
+     * A state cached by this instance is used when the locked row shows nobody changed it since;
+     * otherwise its counts are read again.
+     */
     private Map<Long, StudentState> lockAndLoad(long schoolId, TreeSet<Long> students) {
-        Instant now = clock.instant();
+        Instant now = now();
         Map<Long, StudentState> states = new LinkedHashMap<>();
         for (List<Long> part : parts(new ArrayList<>(students))) {
-            batch.batchUpdate("""
-                            INSERT INTO mastery_student (school_id, student_id, ability, precision, answers, updated_at)
-                            VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT DO NOTHING""",
-                    part.stream().map(id -> new Object[] {schoolId, id, PerformanceFactors.abilityPrecision(), Db.utc(now)})
-                            .toList());
-            jdbc.sql("SELECT student_id, ability, precision, answers FROM mastery_student WHERE student_id IN (:ids)"
-                            + " ORDER BY student_id FOR UPDATE")
-                    .param("ids", part)
-                    .query(rs -> {
-                        StudentState state = new StudentState();
-                        state.ability = rs.getDouble(2);
-                        state.precision = rs.getDouble(3);
-                        state.answers = rs.getInt(4);
-                        states.put(rs.getLong(1), state);
-                    });
-            jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
-                    .param("ids", part)
-                    .query(rs -> {
-                        states.get(rs.getLong(1)).counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
-                    });
+            List<Long> stale = new ArrayList<>();
+            lockRows(part, states, stale);
+            List<Long> missing = part.stream().filter(id -> !states.containsKey(id)).toList();
+            if (!missing.isEmpty()) {
+                // First answers of these students: create their rows (another transaction may race us to it).
+                batch.batchUpdate("""
+                                INSERT INTO mastery_student (school_id, student_id, ability, precision, answers, updated_at)
+                                VALUES (?, ?, 0, ?, 0, ?) ON CONFLICT DO NOTHING""",
+                        missing.stream().map(id -> new Object[] {schoolId, id, PerformanceFactors.abilityPrecision(),
+                                Db.utc(now)}).toList());
+                lockRows(missing, states, stale);
+            }
+            if (!stale.isEmpty()) {
+                jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
+                        .param("ids", stale)
+                        .query(rs -> {
+                            StudentState state = states.get(rs.getLong(1));
+                            state.counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
+                            state.stored.add(rs.getLong(2));
+                        });
+            }
         }
-        states.values().forEach(state -> state.known = true);
         return states;
     }
 
+    /** Locks the students' rows that exist, adding their states (cached when current, else to {@code stale}). */
+    private void lockRows(List<Long> ids, Map<Long, StudentState> states, List<Long> stale) {
+        jdbc.sql("SELECT student_id, ability, precision, answers, updated_at FROM mastery_student"
+                        + " WHERE student_id IN (:ids) ORDER BY student_id FOR UPDATE")
+                .param("ids", ids)
+                .query(rs -> {
+                    long id = rs.getLong(1);
+                    StudentState row = new StudentState();
+                    row.ability = rs.getDouble(2);
+                    row.precision = rs.getDouble(3);
+                    row.answers = rs.getInt(4);
+                    row.updatedAt = Db.instant(rs, "updated_at");
+                    StudentState cached = cache.get(id);
+                    if (cached != null && cached.answers == row.answers && cached.ability == row.ability
+                            && row.updatedAt.equals(cached.updatedAt)) {
+                        states.put(id, cached.copy());
+                    } else {
+                        states.put(id, row);
+                        stale.add(id);
+                    }
+                });
+    }
+
+    /** Database timestamps keep microseconds: so does every time this service writes and compares. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
     private void save(long schoolId, Map<Long, StudentState> states, Map<Long, Set<Long>> touched) {
-        Instant now = clock.instant();
+        Instant now = now();
         List<Object[]> students = new ArrayList<>();
-        List<Object[]> counts = new ArrayList<>();
-        List<Object[]> deletions = new ArrayList<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<Object[]> inserts = new ArrayList<>();
         states.forEach((id, state) -> {
             students.add(new Object[] {state.ability, state.precision, state.answers, Db.utc(now), id});
             for (long kp : touched.getOrDefault(id, Set.of())) {
                 int[] c = state.counts.get(kp);
-                deletions.add(new Object[] {id, kp});
-                counts.add(new Object[] {schoolId, id, kp, c[0], c[1], Db.utc(now)});
+                if (state.stored.contains(kp)) {
+                    updates.add(new Object[] {c[0], c[1], Db.utc(now), id, kp});
+                } else {
+                    inserts.add(new Object[] {schoolId, id, kp, c[0], c[1], Db.utc(now)});
+                }
             }
         });
         batch.batchUpdate("UPDATE mastery_student SET ability = ?, precision = ?, answers = ?, updated_at = ? WHERE student_id = ?",
                 students);
-        batch.batchUpdate("DELETE FROM mastery WHERE student_id = ? AND kp_id = ?", deletions);
+        batch.batchUpdate("UPDATE mastery SET successes = ?, failures = ?, updated_at = ? WHERE student_id = ? AND kp_id = ?",
+                updates);
         batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                counts);
+                inserts);
+        states.forEach((id, state) -> {
+            state.updatedAt = now;
+            touched.getOrDefault(id, Set.of()).forEach(state.stored::add);
+        });
+        afterCommit(() -> cache.putAll(states));
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        }
     }
 
     private static <T> List<List<T>> parts(List<T> all) {
@@ -181,7 +238,6 @@ public class MasteryService {
                         state.ability = rs.getDouble(2);
                         state.precision = rs.getDouble(3);
                         state.answers = rs.getInt(4);
-                        state.known = true;
                     });
             jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
                     .param("ids", part)
@@ -234,7 +290,7 @@ public class MasteryService {
         double[] difficulty = pfa.difficulties();
         double[][] terms = pfa.knowledgePointTerms();
 
-        Instant now = clock.instant();
+        Instant now = now();
         jdbc.sql("DELETE FROM mastery_kp_param WHERE school_id = ?").param(schoolId).update();
         jdbc.sql("DELETE FROM mastery_item_param WHERE school_id = ?").param(schoolId).update();
         List<Object[]> kpRows = new ArrayList<>();
@@ -272,6 +328,7 @@ public class MasteryService {
         batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", countRows);
         models.put(schoolId, model);
+        afterCommit(cache::clear);
         long millis = (System.nanoTime() - start) / 1_000_000;
         log.info("Mastery model of school {} fitted on {} answers of {} students in {} ms", schoolId, responses[0],
                 raw.size(), millis);

@@ -37,16 +37,15 @@ public final class KnowledgeBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("xueban-bench-knowledge");
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(XuebanApplication.class)
-                .properties(Map.of(
-                        "xueban.data-dir", data.toString(),
-                        "spring.datasource.url", "jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                                + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                        "xueban.demo.enabled", "false",
-                        "xueban.llm.backends[0].base-url", "http://127.0.0.1:9",
-                        "server.port", "0",
-                        "logging.level.root", "warn"))
-                .run();
+        // Command-line arguments: they win over application.yml (default properties would not).
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(XuebanApplication.class).run(
+                "--xueban.data-dir=" + data,
+                "--spring.datasource.url=jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "--xueban.demo.enabled=false",
+                "--xueban.llm.backends[0].base-url=http://127.0.0.1:9",
+                "--server.port=0",
+                "--logging.level.root=warn");
         try {
             run(app);
         } finally {
