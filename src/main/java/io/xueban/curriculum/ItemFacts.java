@@ -2,6 +2,11 @@ package io.xueban.curriculum;
 
 import java.util.List;
 
-/** An item as the mastery models see it: its knowledge points, Bloom level and IRT difficulty (if any). */
-public record ItemFacts(long id, long subjectId, List<Long> kpIds, BloomLevel bloomLevel, Double difficulty) {
+/**
+ * An item as learning insight sees it: what it tests (knowledge points, Bloom level), its IRT
+ * difficulty if calibrated, and enough of its content to report on answers (choice options and
+ * the key).
+ */
+public record ItemFacts(long id, long subjectId, String code, ItemType type, String stem, List<String> options,
+        String answerKey, List<Long> kpIds, BloomLevel bloomLevel, Double difficulty) {
 }

@@ -122,10 +122,13 @@ public class Items {
 
     /** Every item of the school with what the mastery models need to know about it. */
     public List<ItemFacts> facts(long schoolId) {
-        List<ItemFacts> rows = jdbc.sql("SELECT id, subject_id, bloom_level, difficulty FROM item WHERE school_id = ? ORDER BY id")
+        List<ItemFacts> rows = jdbc.sql("SELECT " + COLUMNS + " FROM item WHERE school_id = ? ORDER BY id")
                 .param(schoolId)
-                .query((rs, n) -> new ItemFacts(rs.getLong("id"), rs.getLong("subject_id"), List.of(),
-                        BloomLevel.valueOf(rs.getString("bloom_level")), Db.nullableDouble(rs, "difficulty")))
+                .query((rs, n) -> {
+                    Item item = item(rs, List.of());
+                    return new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(), item.options(),
+                            item.answerKey(), List.of(), item.bloomLevel(), item.difficulty());
+                })
                 .list();
         Map<Long, List<Long>> kps = new HashMap<>();
         jdbc.sql("SELECT item_id, kp_id FROM item_kp WHERE school_id = ? ORDER BY item_id, kp_id")
@@ -134,8 +137,8 @@ public class Items {
                     kps.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(rs.getLong(2));
                 });
         return rows.stream()
-                .map(item -> new ItemFacts(item.id(), item.subjectId(), List.copyOf(kps.getOrDefault(item.id(), List.of())),
-                        item.bloomLevel(), item.difficulty()))
+                .map(f -> new ItemFacts(f.id(), f.subjectId(), f.code(), f.type(), f.stem(), f.options(), f.answerKey(),
+                        List.copyOf(kps.getOrDefault(f.id(), List.of())), f.bloomLevel(), f.difficulty()))
                 .toList();
     }
 
