@@ -120,6 +120,15 @@ public class Items {
         return stored;
     }
 
+    /** One of the school's items with its content and knowledge points; empty for another school's. */
+    public Optional<ItemFacts> findFacts(long schoolId, long id) {
+        if (!schoolOf(id).map(school -> school == schoolId).orElse(false)) {
+            return Optional.empty();
+        }
+        return find(id).map(item -> new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(),
+                item.options(), item.answerKey(), item.kpIds(), item.bloomLevel(), item.difficulty()));
+    }
+
     /** Every item of the school with what the mastery models need to know about it. */
     public List<ItemFacts> facts(long schoolId) {
         List<ItemFacts> rows = jdbc.sql("SELECT " + COLUMNS + " FROM item WHERE school_id = ? ORDER BY id")

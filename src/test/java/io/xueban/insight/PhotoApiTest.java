@@ -1,0 +1,207 @@
+package io.xueban.insight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Base64;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import io.xueban.llm.ScriptedModelServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Photographed work against the scripted model server standing in for a vision model. */
+@XuebanTest
+class PhotoApiTest {
+
+    static final ScriptedModelServer SERVER = start();
+
+    @DynamicPropertySource
+    static void backend(DynamicPropertyRegistry registry) {
+        registry.add("xueban.llm.backends[0].name", () -> "ollama");
+        registry.add("xueban.llm.backends[0].kind", () -> "ollama");
+        registry.add("xueban.llm.backends[0].base-url", SERVER::ollamaUrl);
+        registry.add("xueban.llm.backends[0].slots", () -> 2);
+        registry.add("xueban.llm.probe-interval", () -> "200ms");
+    }
+
+    private static ScriptedModelServer start() {
+        try {
+            return new ScriptedModelServer().parallel(2);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        SERVER.close();
+    }
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JsonMapper json;
+
+    TestSchools.School school;
+
+    @BeforeEach
+    void reset() throws Exception {
+        SERVER.reset();
+        SERVER.firstTokenMillis(5).tokensPerSecond(1000).replyTokens(5);
+        school = schools.create();
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (!llmUp() && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aConfidentReadingIsRecordedAsAnAnswerAtOnce() throws Exception {
+        SERVER.when("请批改照片", ScriptedModelServer.Reply.of("""
+                {"transcription":"√16 = 4，选 A","steps":["写出 √16 = 4","选择 A"],"correct":true,"confidence":0.93,
+                 "feedback":"算术平方根求对了。"}"""));
+        byte[] photo = png(400, 200);
+
+        JsonNode submission = json.readTree(submit(school.student1Name(), photo, school.choiceItem(), null)
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.status").value("RECORDED"))
+                .andExpect(jsonPath("$.reading.transcription").value("√16 = 4，选 A"))
+                .andExpect(jsonPath("$.finalCorrect").value(true))
+                .andReturn().getResponse().getContentAsString());
+
+        // The model saw the item, its key and the photo itself.
+        JsonNode request = SERVER.chatRequests().getLast();
+        JsonNode user = request.get("messages").get(1);
+        assertThat(user.get("content").asString()).contains("16 的算术平方根是").contains("标准答案：A");
+        assertThat(user.get("images").get(0).asString()).isEqualTo(Base64.getEncoder().encodeToString(photo));
+        // The answer is recorded, as a photo, and counts for mastery.
+        mvc.perform(get("/api/students/" + school.student1() + "/responses")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(jsonPath("$[0].source").value("PHOTO"))
+                .andExpect(jsonPath("$[0].correct").value(true));
+        assertThat(schools.rows("photo_submission", school.id())).isEqualTo(1);
+        mvc.perform(get("/api/photo-submissions/" + submission.get("id").asLong() + "/image")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content().bytes(photo));
+    }
+
+    @Test
+    void anUnsureReadingWaitsForTheTeacherWhoseJudgementIsRecorded() throws Exception {
+        SERVER.when("请批改照片", ScriptedModelServer.Reply.of("""
+                {"transcription":"[看不清] = 4","steps":[],"correct":true,"confidence":0.41,"feedback":"字迹不太清楚。"}"""));
+        int answersBefore = schools.rows("response", school.id());
+
+        // Another photo: readings at temperature 0 are cached, so the same photo would get the same reading.
+        long id = json.readTree(submit(school.teacher1Name(), png(420, 210), school.choiceItem(), school.student1())
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("NEEDS_REVIEW"))
+                .andReturn().getResponse().getContentAsString()).get("id").asLong();
+        assertThat(schools.rows("response", school.id())).isEqualTo(answersBefore);
+        mvc.perform(get("/api/classes/" + school.class1() + "/photo-submissions").param("status", "NEEDS_REVIEW")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(jsonPath("$[0].id").value(id));
+
+        review(school.student1Name(), id, false).andExpect(status().isForbidden());
+        review(school.teacher2Name(), id, false).andExpect(status().isForbidden());
+        review(school.teacher1Name(), id, false)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CORRECTED"))
+                .andExpect(jsonPath("$.finalCorrect").value(false));
+        assertThat(schools.rows("response", school.id())).isEqualTo(answersBefore + 1);
+        review(school.teacher1Name(), id, true)
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("photo-already-reviewed"));
+    }
+
+    @Test
+    void badImagesAreRefusedAndNothingIsStoredOrAsked() throws Exception {
+        int requests = SERVER.requests();
+
+        submit(school.student1Name(), "不是图片".getBytes(), school.choiceItem(), null)
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(jsonPath("$.code").value("unsupported-image-type"));
+        submit(school.student1Name(), png(20, 20), school.choiceItem(), null)
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.code").value("image-too-small"));
+        byte[] broken = png(400, 200);
+        java.util.Arrays.fill(broken, 20, broken.length, (byte) 7);
+        submit(school.student1Name(), broken, school.choiceItem(), null)
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.code").value("image-unreadable"));
+        byte[] huge = new byte[10 * 1024 * 1024 + 1];
+        submit(school.student1Name(), huge, school.choiceItem(), null)
+                .andExpect(status().isContentTooLarge())
+                .andExpect(jsonPath("$.code").value("image-too-large"));
+        submit(school.student2Name(), png(400, 200), school.choiceItem(), school.student1())
+                .andExpect(status().isForbidden());
+
+        assertThat(schools.rows("photo_submission", school.id())).isZero();
+        assertThat(SERVER.requests()).isEqualTo(requests);
+    }
+
+    private ResultActions submit(String user, byte[] image, long itemId, Long studentId) throws Exception {
+        var request = multipart("/api/responses/photo")
+                .file(new MockMultipartFile("image", "work.png", "image/png", image))
+                .param("itemId", Long.toString(itemId));
+        if (studentId != null) {
+            request.param("studentId", Long.toString(studentId));
+        }
+        return mvc.perform(request.header(HttpHeaders.AUTHORIZATION, schools.bearer(user)));
+    }
+
+    private ResultActions review(String user, long id, boolean correct) throws Exception {
+        return mvc.perform(post("/api/photo-submissions/" + id + "/review").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"correct\":" + correct + "}")
+                .header(HttpHeaders.AUTHORIZATION, schools.bearer(user)));
+    }
+
+    private boolean llmUp() throws Exception {
+        String health = mvc.perform(get("/actuator/health").header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName())))
+                .andReturn().getResponse().getContentAsString();
+        return json.readTree(health).path("components").path("llm").path("status").asString("").equals("UP");
+    }
+
+    /** A photo of handwriting, as far as the tests care: a real PNG with some strokes on it. */
+    static byte[] png(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, height / 6)));
+        g.drawString("sqrt(16) = 4", 10, height / 2);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}
