@@ -21,14 +21,25 @@ class ClassInsightController {
 
     private final ClassProfiles profiles;
     private final ItemStatistics statistics;
+    private final Misconceptions misconceptions;
     private final Roster roster;
     private final AccessPolicy access;
 
-    ClassInsightController(ClassProfiles profiles, ItemStatistics statistics, Roster roster, AccessPolicy access) {
+    ClassInsightController(ClassProfiles profiles, ItemStatistics statistics, Misconceptions misconceptions, Roster roster,
+            AccessPolicy access) {
         this.profiles = profiles;
         this.statistics = statistics;
+        this.misconceptions = misconceptions;
         this.roster = roster;
         this.access = access;
+    }
+
+    @GetMapping("/classes/{id}/misconceptions")
+    @Operation(summary = "The class's wrong answers on a knowledge point, grouped, and summarised by the model with "
+            + "citations to the answers (summaryStatus UNAVAILABLE when no model could be asked)")
+    Misconceptions.Report misconceptions(CurrentUser me, @PathVariable long id, @RequestParam long kpId) {
+        access.checkClass(me, id);
+        return misconceptions.of(me.schoolId(), me.id(), id, kpId);
     }
 
     @GetMapping("/classes/{id}/profile")

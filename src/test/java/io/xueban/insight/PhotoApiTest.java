@@ -31,6 +31,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 import io.xueban.TestSchools;
 import io.xueban.XuebanTest;
+import io.xueban.llm.ScriptedBackend;
 import io.xueban.llm.ScriptedModelServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,23 +40,11 @@ import tools.jackson.databind.json.JsonMapper;
 @XuebanTest
 class PhotoApiTest {
 
-    static final ScriptedModelServer SERVER = start();
+    static final ScriptedModelServer SERVER = ScriptedBackend.start();
 
     @DynamicPropertySource
     static void backend(DynamicPropertyRegistry registry) {
-        registry.add("xueban.llm.backends[0].name", () -> "ollama");
-        registry.add("xueban.llm.backends[0].kind", () -> "ollama");
-        registry.add("xueban.llm.backends[0].base-url", SERVER::ollamaUrl);
-        registry.add("xueban.llm.backends[0].slots", () -> 2);
-        registry.add("xueban.llm.probe-interval", () -> "200ms");
-    }
-
-    private static ScriptedModelServer start() {
-        try {
-            return new ScriptedModelServer().parallel(2);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        ScriptedBackend.register(registry, SERVER);
     }
 
     @AfterAll
@@ -77,10 +66,7 @@ class PhotoApiTest {
         SERVER.reset();
         SERVER.firstTokenMillis(5).tokensPerSecond(1000).replyTokens(5);
         school = schools.create();
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (!llmUp() && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
+        ScriptedBackend.awaitUp(mvc, json, schools.bearer(school.adminName()));
     }
 
     @Test
@@ -184,11 +170,6 @@ class PhotoApiTest {
                 .header(HttpHeaders.AUTHORIZATION, schools.bearer(user)));
     }
 
-    private boolean llmUp() throws Exception {
-        String health = mvc.perform(get("/actuator/health").header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName())))
-                .andReturn().getResponse().getContentAsString();
-        return json.readTree(health).path("components").path("llm").path("status").asString("").equals("UP");
-    }
 
     /** A photo of handwriting, as far as the tests care: a real PNG with some strokes on it. */
     static byte[] png(int width, int height) throws IOException {
