@@ -139,23 +139,32 @@ class KnowledgeIndex implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
         running = false;
         if (syncer != null) {
-            syncer.shutdownNow();
+            // Not shutdownNow: an interrupt in the middle of a commit would close the IndexWriter.
+            // (Outside the lock, which a sync in progress needs to finish.)
+            syncer.shutdown();
+            try {
+                syncer.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        try {
-            if (searchers != null) {
-                searchers.close();
+        synchronized (this) {
+            try {
+                if (searchers != null) {
+                    searchers.close();
+                }
+                if (writer != null) {
+                    writer.close();
+                }
+                if (directory != null) {
+                    directory.close();
+                }
+            } catch (IOException e) {
+                log.warn("Closing the knowledge index failed: {}", e.toString());
             }
-            if (writer != null) {
-                writer.close();
-            }
-            if (directory != null) {
-                directory.close();
-            }
-        } catch (IOException e) {
-            log.warn("Closing the knowledge index failed: {}", e.toString());
         }
     }
 
@@ -171,6 +180,9 @@ class KnowledgeIndex implements SmartLifecycle {
     }
 
     private void syncQuietly() {
+        if (!running) {
+            return;
+        }
         try {
             catchUp();
         } catch (RuntimeException e) {

@@ -187,7 +187,8 @@ public class KnowledgeIngestion implements SmartLifecycle {
 
     /** Chunks and embeds one document; its chunks appear all at once, or the document is marked failed. */
     void ingest(long documentId) {
-        if (!store.claim(documentId)) {
+        // Stopping: leave it PENDING for the next start (here or on another instance).
+        if (!running || !store.claim(documentId)) {
             return;
         }
         inFlight = documentId;
@@ -224,7 +225,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
             }
         } catch (ApiException e) {
             store.markFailed(documentId, e.code());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             if (running) {
                 log.error("Ingestion of library document {} failed", documentId, e);
                 index.remove(documentId);
@@ -263,9 +264,13 @@ public class KnowledgeIngestion implements SmartLifecycle {
     public void stop() {
         running = false;
         if (worker != null) {
-            worker.shutdownNow();
+            // No interrupt: Lucene's IndexWriter must not be interrupted in the middle of I/O (it
+            // would close itself). Queued documents return at once; the one in hand is finished.
+            worker.shutdown();
             try {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
+                if (!worker.awaitTermination(60, TimeUnit.SECONDS)) {
+                    worker.shutdownNow();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
