@@ -43,6 +43,7 @@ public class MasteryService {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
     private final Items items;
+    private final MasterySettings settings;
     private final Clock clock;
     private final Map<Long, SchoolModel> models = new ConcurrentHashMap<>();
     /** Student states as this instance last wrote them, checked against the database before use. */
@@ -52,11 +53,39 @@ public class MasteryService {
     public record Refit(int students, int responses, int items, int knowledgePoints, long millis) {
     }
 
-    MasteryService(JdbcClient jdbc, JdbcTemplate batch, Items items, Clock clock) {
+    MasteryService(JdbcClient jdbc, JdbcTemplate batch, Items items, MasterySettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.items = items;
+        this.settings = settings;
         this.clock = clock;
+    }
+
+    /** The student under the school's model now: mastery per point, predicted success per item, answers. */
+    public StudentSnapshot snapshot(long schoolId, long studentId) {
+        SchoolModel model = model(schoolId);
+        StudentState state = states(List.of(studentId)).get(studentId);
+        Set<Long> kps = new HashSet<>(model.kpTerms().keySet());
+        model.itemKps().values().forEach(kps::addAll);
+        Map<Long, StudentSnapshot.KnowledgePointState> points = new HashMap<>();
+        for (long kp : kps) {
+            int[] c = state.counts.getOrDefault(kp, new int[2]);
+            double probability = model.mastery(kp, state.ability, c[0], c[1]);
+            points.put(kp, new StudentSnapshot.KnowledgePointState(probability, settings.level(probability, c[0] + c[1]),
+                    c[0] + c[1]));
+        }
+        Map<Long, Double> success = new HashMap<>();
+        model.itemKps().keySet().forEach(item ->
+                success.put(item, PerformanceFactors.sigmoid(state.ability + model.offset(item, state.counts))));
+        List<StudentSnapshot.Answer> answers = jdbc.sql(
+                        "SELECT item_id, correct, score, created_at FROM response WHERE student_id = ? ORDER BY created_at, id")
+                .param(studentId)
+                .query((rs, n) -> new StudentSnapshot.Answer(rs.getLong("item_id"),
+                        model.itemKps().getOrDefault(rs.getLong("item_id"), List.of()),
+                        isRight(Db.nullableBoolean(rs, "correct"), Db.nullableDouble(rs, "score")),
+                        Db.instant(rs, "created_at")))
+                .list();
+        return new StudentSnapshot(studentId, points, success, answers);
     }
 
     /** The school's model, loaded once and again when it meets an item it does not know. */

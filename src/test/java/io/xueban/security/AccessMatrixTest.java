@@ -136,6 +136,7 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/insight/item-statistics", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
         add(cases, "GET", "/api/classes/{class1}/misconceptions?kpId={kp1}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/classes/{class1}/photo-submissions", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/students/{student1}/path", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         return cases.stream();
     }
 

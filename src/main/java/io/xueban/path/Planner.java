@@ -1,0 +1,226 @@
+package io.xueban.path;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.xueban.curriculum.BloomLevel;
+
+/**
+ * Decides what a student should do next towards a set of target knowledge points, as knowledge
+ * space theory (and ALEKS) does: learn from the outer fringe — points not yet mastered whose
+ * prerequisites all are — ordered by prerequisite depth, then by how many targets each unlocks;
+ * when a student keeps failing a point, step back to its weakest prerequisite; mix in reviews of
+ * mastered points whose predicted recall (FSRS-6) has fallen below the desired retention. Each
+ * step carries its reasons, so that a teacher can be told why in one sentence. Pure: everything
+ * it needs comes in, nothing is read or written.
+ */
+final class Planner {
+
+    /** The planner's knobs; {@link #DEFAULTS} are the issue's. */
+    record Settings(double bandLow, double bandHigh, double desiredRetention, int maxSteps, int itemsPerStep,
+            int struggleFailures, int recentItems) {
+        static final Settings DEFAULTS = new Settings(0.6, 0.85, 0.9, 6, 3, 3, 10);
+    }
+
+    /** A student's standing on one knowledge point. */
+    record KpState(long kpId, double mastery, boolean mastered, int recentFailures, Fsrs.Memory memory,
+            Instant lastPractice) {
+    }
+
+    /** An item the student could practise, with the mastery model's predicted chance of success. */
+    record Candidate(long itemId, long kpId, double predictedSuccess, BloomLevel bloomLevel) {
+    }
+
+    record Input(Map<Long, List<Long>> prerequisites, Set<Long> targets, Map<Long, KpState> states,
+            Map<Long, List<Candidate>> items, List<Long> recentItems, Instant now) {
+    }
+
+    enum Kind { LEARN, STEP_BACK, REVIEW }
+
+    /** Why a step is there. */
+    enum Reason {
+        /** Every prerequisite is mastered: the point is on the outer fringe. */
+        PREREQUISITES_MASTERED,
+        /** It is one of the targets. */
+        TARGET,
+        /** Learning it opens the way to targets ({@code count}). */
+        UNLOCKS_TARGETS,
+        /** The student failed this point several times in a row ({@code about} names it). */
+        STRUGGLING,
+        /** The weakest prerequisite of the point the student struggles with. */
+        WEAKEST_PREREQUISITE,
+        /** Predicted recall ({@code recall}) has fallen below the desired retention. */
+        REVIEW_DUE
+    }
+
+    record Step(long kpId, Kind kind, List<Reason> reasons, Long about, int unlocks, Double recall, List<Long> itemIds) {
+    }
+
+    private final Settings settings;
+    private final Fsrs fsrs;
+
+    Planner(Settings settings, Fsrs fsrs) {
+        this.settings = settings;
+        this.fsrs = fsrs;
+    }
+
+    List<Step> plan(Input input) {
+        Map<Long, List<Long>> prerequisites = input.prerequisites();
+        Set<Long> relevant = closure(input.targets(), prerequisites);
+        Map<Long, Integer> depth = new HashMap<>();
+        Map<Long, Integer> unlocks = new HashMap<>();
+        for (long target : input.targets()) {
+            for (long kp : closure(Set.of(target), prerequisites)) {
+                unlocks.merge(kp, 1, Integer::sum);
+            }
+        }
+        List<Long> fringe = new ArrayList<>();
+        for (long kp : relevant) {
+            if (!mastered(input, kp) && prerequisites.getOrDefault(kp, List.of()).stream().allMatch(p -> mastered(input, p))) {
+                fringe.add(kp);
+            }
+        }
+        fringe.sort(Comparator.comparingInt((Long kp) -> depth(kp, prerequisites, depth))
+                .thenComparing(kp -> -unlocks.getOrDefault(kp, 0))
+                .thenComparing(kp -> kp));
+
+        List<Step> learning = new ArrayList<>();
+        Set<Long> planned = new HashSet<>();
+        for (long kp : fringe) {
+            KpState state = input.states().get(kp);
+            List<Long> prereqs = prerequisites.getOrDefault(kp, List.of());
+            if (state != null && state.recentFailures() >= settings.struggleFailures() && !prereqs.isEmpty()) {
+                long weakest = prereqs.stream()
+                        .min(Comparator.comparingDouble((Long p) -> masteryOf(input, p)).thenComparing(p -> p))
+                        .orElseThrow();
+                if (planned.add(weakest)) {
+                    learning.add(new Step(weakest, Kind.STEP_BACK, List.of(Reason.STRUGGLING, Reason.WEAKEST_PREREQUISITE),
+                            kp, unlocks.getOrDefault(kp, 0), null, List.of()));
+                }
+                continue;
+            }
+            if (planned.add(kp)) {
+                List<Reason> reasons = new ArrayList<>(List.of(Reason.PREREQUISITES_MASTERED));
+                if (input.targets().contains(kp)) {
+                    reasons.add(Reason.TARGET);
+                }
+                int opens = unlocks.getOrDefault(kp, 0) - (input.targets().contains(kp) ? 1 : 0);
+                if (opens > 0) {
+                    reasons.add(Reason.UNLOCKS_TARGETS);
+                }
+                learning.add(new Step(kp, Kind.LEARN, reasons, null, opens, null, List.of()));
+            }
+        }
+
+        List<Step> reviews = new ArrayList<>();
+        for (KpState state : input.states().values()) {
+            // A point practised anyway as a step back needs no separate review.
+            if (state.mastered() && state.memory() != null && state.lastPractice() != null && !planned.contains(state.kpId())) {
+                double days = Duration.between(state.lastPractice(), input.now()).toSeconds() / 86_400.0;
+                double recall = fsrs.retrievability(Math.max(0, days), state.memory().stability());
+                if (recall < settings.desiredRetention()) {
+                    reviews.add(new Step(state.kpId(), Kind.REVIEW, List.of(Reason.REVIEW_DUE), null, 0, recall, List.of()));
+                }
+            }
+        }
+        reviews.sort(Comparator.comparingDouble(Step::recall).thenComparingLong(Step::kpId));
+
+        // Learning first, a due review after each learning step, the rest after.
+        List<Step> merged = new ArrayList<>();
+        int l = 0;
+        int r = 0;
+        while (merged.size() < settings.maxSteps() && (l < learning.size() || r < reviews.size())) {
+            if (l < learning.size()) {
+                merged.add(learning.get(l++));
+            }
+            if (merged.size() < settings.maxSteps() && r < reviews.size()) {
+                merged.add(reviews.get(r++));
+            }
+        }
+        return withItems(merged, input);
+    }
+
+    /**
+     * Items for each step: not among the recent ones, predicted success inside the band when
+     * possible (nearest to its middle first), different Bloom levels before repeating one, and
+     * no item twice in the path.
+     */
+    private List<Step> withItems(List<Step> steps, Input input) {
+        Set<Long> avoid = new HashSet<>(input.recentItems().subList(0, Math.min(settings.recentItems(),
+                input.recentItems().size())));
+        double middle = (settings.bandLow() + settings.bandHigh()) / 2;
+        List<Step> result = new ArrayList<>();
+        for (Step step : steps) {
+            List<Candidate> candidates = new ArrayList<>(input.items().getOrDefault(step.kpId(), List.of()));
+            candidates.removeIf(c -> avoid.contains(c.itemId()));
+            candidates.sort(Comparator.comparingDouble((Candidate c) -> inBand(c) ? 0 : 1)
+                    .thenComparingDouble(c -> Math.abs(c.predictedSuccess() - middle))
+                    .thenComparingLong(Candidate::itemId));
+            List<Long> chosen = new ArrayList<>();
+            Set<BloomLevel> levels = new LinkedHashSet<>();
+            for (Candidate c : candidates) {
+                if (chosen.size() < settings.itemsPerStep() && inBand(c) && levels.add(c.bloomLevel())) {
+                    chosen.add(c.itemId());
+                }
+            }
+            for (Candidate c : candidates) {
+                if (chosen.size() < settings.itemsPerStep() && !chosen.contains(c.itemId())) {
+                    chosen.add(c.itemId());
+                }
+            }
+            avoid.addAll(chosen);
+            result.add(new Step(step.kpId(), step.kind(), step.reasons(), step.about(), step.unlocks(), step.recall(),
+                    List.copyOf(chosen)));
+        }
+        return result;
+    }
+
+    private boolean inBand(Candidate c) {
+        return c.predictedSuccess() >= settings.bandLow() && c.predictedSuccess() <= settings.bandHigh();
+    }
+
+    private static boolean mastered(Input input, long kp) {
+        KpState state = input.states().get(kp);
+        return state != null && state.mastered();
+    }
+
+    private static double masteryOf(Input input, long kp) {
+        KpState state = input.states().get(kp);
+        return state == null ? 0 : state.mastery();
+    }
+
+    /** The points and all their prerequisites, transitively. */
+    static Set<Long> closure(Set<Long> points, Map<Long, List<Long>> prerequisites) {
+        Set<Long> seen = new LinkedHashSet<>();
+        List<Long> frontier = new ArrayList<>(points);
+        while (!frontier.isEmpty()) {
+            long kp = frontier.removeLast();
+            if (seen.add(kp)) {
+                frontier.addAll(prerequisites.getOrDefault(kp, List.of()));
+            }
+        }
+        return seen;
+    }
+
+    /** Longest chain of prerequisites below a point (0 for a point without any). */
+    private static int depth(long kp, Map<Long, List<Long>> prerequisites, Map<Long, Integer> memo) {
+        Integer known = memo.get(kp);
+        if (known != null) {
+            return known;
+        }
+        int deepest = 0;
+        for (long p : prerequisites.getOrDefault(kp, List.of())) {
+            deepest = Math.max(deepest, 1 + depth(p, prerequisites, memo));
+        }
+        memo.put(kp, deepest);
+        return deepest;
+    }
+}

@@ -1,0 +1,105 @@
+package io.xueban.path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import io.xueban.curriculum.KnowledgePoint;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.demo.DemoSchool;
+import io.xueban.insight.MasteryLevel;
+import io.xueban.insight.MasteryService;
+import io.xueban.school.Roster;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@XuebanTest
+class PathApiTest {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    LearningPaths paths;
+    @Autowired
+    MasteryService mastery;
+    @Autowired
+    KnowledgePoints knowledgePoints;
+    @Autowired
+    DemoSchool demo;
+    @Autowired
+    Roster roster;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aNewStudentStartsWithTheRootPointAndItsItems() throws Exception {
+        TestSchools.School school = schools.create();
+
+        JsonNode path = json.readTree(mvc.perform(get("/api/students/" + school.student1() + "/path")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.student1Name())))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+
+        JsonNode first = path.get("steps").get(0);
+        assertThat(first.get("kpId").asLong()).isEqualTo(school.kp1());
+        assertThat(first.get("kind").asString()).isEqualTo("LEARN");
+        assertThat(first.get("explanation").asString()).startsWith("“算术平方根”的先修知识都已掌握，可以开始学习")
+                .contains("它是这一阶段的学习目标").contains("学会后可以向 1 个目标推进");
+        assertThat(first.get("items")).extracting(item -> item.get("itemId").asLong())
+                .containsAnyOf(school.choiceItem(), school.fillInItem());
+        // KP-2 needs KP-1, which is not mastered: it is not proposed.
+        path.get("steps").forEach(step -> assertThat(step.get("kpId").asLong()).isNotEqualTo(school.kp2()));
+    }
+
+    @Test
+    void everyDemoStudentGetsAPathThatRespectsThePrerequisites() {
+        demo.load();
+        long school = roster.schoolByCode("demo").orElseThrow();
+        Map<Long, KnowledgePoint> kps = new HashMap<>();
+        knowledgePoints.list(school, null).forEach(kp -> kps.put(kp.id(), kp));
+        List<Long> students = jdbc.sql("SELECT id FROM app_user WHERE school_id = ? AND role = 'STUDENT' ORDER BY id")
+                .param(school).query(Long.class).list();
+        paths.pathFor(school, students.getFirst(), null); // warm-up
+
+        long[] micros = new long[students.size()];
+        int steps = 0;
+        for (int s = 0; s < students.size(); s++) {
+            long start = System.nanoTime();
+            LearningPaths.Path path = paths.pathFor(school, students.get(s), null);
+            micros[s] = (System.nanoTime() - start) / 1000;
+            var snapshot = mastery.snapshot(school, students.get(s));
+            for (LearningPaths.PathStep step : path.steps()) {
+                steps++;
+                assertThat(step.explanation()).isNotBlank();
+                if (step.kind() == Planner.Kind.LEARN) {
+                    for (long prerequisite : kps.get(step.kpId()).prerequisiteIds()) {
+                        assertThat(snapshot.knowledgePoints().get(prerequisite).level()).isEqualTo(MasteryLevel.MASTERED);
+                    }
+                    assertThat(snapshot.knowledgePoints().get(step.kpId()).level()).isNotEqualTo(MasteryLevel.MASTERED);
+                }
+            }
+        }
+        Arrays.sort(micros);
+        System.out.printf("Learning paths for %d demo students (%d steps): p50 %.2f ms, p99 %.2f ms, max %.2f ms per "
+                + "student (snapshot, plan, explanations)%n", students.size(), steps, micros[micros.length / 2] / 1e3,
+                micros[(int) (micros.length * 0.99)] / 1e3, micros[micros.length - 1] / 1e3);
+        assertThat(steps).isGreaterThan(students.size());
+    }
+}
