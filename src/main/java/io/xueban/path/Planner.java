@@ -97,10 +97,13 @@ final class Planner {
         for (long kp : fringe) {
             KpState state = input.states().get(kp);
             List<Long> prereqs = prerequisites.getOrDefault(kp, List.of());
-            if (state != null && state.recentFailures() >= settings.struggleFailures() && !prereqs.isEmpty()) {
-                long weakest = prereqs.stream()
-                        .min(Comparator.comparingDouble((Long p) -> masteryOf(input, p)).thenComparing(p -> p))
-                        .orElseThrow();
+            Long weakest = state != null && state.recentFailures() >= settings.struggleFailures() && !prereqs.isEmpty()
+                    ? prereqs.stream()
+                            .min(Comparator.comparingDouble((Long p) -> masteryOf(input, p)).thenComparing(p -> p))
+                            .orElseThrow()
+                    : null;
+            // Step back once per run of failures: when the prerequisite has been practised since, try the point again.
+            if (weakest != null && !practisedSince(input, weakest, state.lastPractice())) {
                 if (planned.add(weakest)) {
                     learning.add(new Step(weakest, Kind.STEP_BACK, List.of(Reason.STRUGGLING, Reason.WEAKEST_PREREQUISITE),
                             kp, unlocks.getOrDefault(kp, 0), null, List.of()));
@@ -181,6 +184,11 @@ final class Planner {
                     List.copyOf(chosen)));
         }
         return result;
+    }
+
+    private static boolean practisedSince(Input input, long kp, Instant moment) {
+        KpState state = input.states().get(kp);
+        return state != null && state.lastPractice() != null && moment != null && state.lastPractice().isAfter(moment);
     }
 
     private boolean inBand(Candidate c) {

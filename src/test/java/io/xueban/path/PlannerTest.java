@@ -166,6 +166,16 @@ class PlannerTest {
         assertThat(path.getFirst().kpId()).isEqualTo(2L);
         assertThat(path.getFirst().about()).isEqualTo(3L);
         assertThat(path.getFirst().reasons()).containsExactly(Planner.Reason.STRUGGLING, Planner.Reason.WEAKEST_PREREQUISITE);
+
+        // Once the prerequisite has been practised after those failures, the point comes back.
+        Instant failedAt = NOW.minus(Duration.ofHours(1));
+        Map<Long, Planner.KpState> later = Map.of(
+                1L, states.get(1L),
+                2L, new Planner.KpState(2, 0.97, true, 0, new Fsrs.Memory(30, 5), NOW),
+                3L, new Planner.KpState(3, 0.2, false, 4, null, failedAt));
+        List<Planner.Step> again = planner.plan(new Planner.Input(prerequisites, Set.of(3L), later, Map.of(), List.of(), NOW));
+        assertThat(again).extracting(Planner.Step::kpId, Planner.Step::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, Planner.Kind.LEARN));
     }
 
     @Test
