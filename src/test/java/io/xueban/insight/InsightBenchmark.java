@@ -4,20 +4,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-import io.xueban.XuebanApplication;
+import io.xueban.bench.BenchApp;
 import io.xueban.curriculum.BloomLevel;
 import io.xueban.curriculum.ItemRequest;
 import io.xueban.curriculum.ItemType;
@@ -47,17 +44,7 @@ public final class InsightBenchmark {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static void main(String[] args) throws Exception {
-        Path data = Files.createTempDirectory("xueban-bench-insight");
-        // Command-line arguments: they win over application.yml (default properties would not).
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(XuebanApplication.class).run(
-                "--xueban.data-dir=" + data,
-                "--spring.datasource.url=jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "--xueban.demo.enabled=false",
-                "--xueban.llm.backends[0].base-url=http://127.0.0.1:9",
-                "--xueban.llm.rate-limit.per-minute=100000",
-                "--server.port=0",
-                "--logging.level.root=warn");
+        ConfigurableApplicationContext app = BenchApp.start("insight", "--xueban.llm.rate-limit.per-minute=100000");
         try {
             run(app);
         } finally {

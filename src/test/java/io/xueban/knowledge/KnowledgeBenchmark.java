@@ -2,8 +2,6 @@ package io.xueban.knowledge;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,11 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import io.xueban.XuebanApplication;
+import io.xueban.bench.BenchApp;
 import io.xueban.demo.DemoLibrary;
 import io.xueban.school.Roster;
 import io.xueban.security.Role;
@@ -36,16 +33,7 @@ public final class KnowledgeBenchmark {
     private static final int QUERIES = Integer.getInteger("bench.queries", 500);
 
     public static void main(String[] args) throws Exception {
-        Path data = Files.createTempDirectory("xueban-bench-knowledge");
-        // Command-line arguments: they win over application.yml (default properties would not).
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(XuebanApplication.class).run(
-                "--xueban.data-dir=" + data,
-                "--spring.datasource.url=jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                        + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-                "--xueban.demo.enabled=false",
-                "--xueban.llm.backends[0].base-url=http://127.0.0.1:9",
-                "--server.port=0",
-                "--logging.level.root=warn");
+        ConfigurableApplicationContext app = BenchApp.start("knowledge");
         try {
             run(app);
         } finally {
