@@ -42,6 +42,7 @@ class LearningPaths {
     }
 
     private final MasteryService mastery;
+    private final PathGoals goals;
     private final KnowledgePoints knowledgePoints;
     private final Items items;
     private final MessageSource messages;
@@ -56,9 +57,10 @@ class LearningPaths {
 
     static final Duration CURRICULUM_TTL = Duration.ofSeconds(30);
 
-    LearningPaths(MasteryService mastery, KnowledgePoints knowledgePoints, Items items, MessageSource messages,
-            PathSettings settings, Clock clock) {
+    LearningPaths(MasteryService mastery, PathGoals goals, KnowledgePoints knowledgePoints, Items items,
+            MessageSource messages, PathSettings settings, Clock clock) {
         this.mastery = mastery;
+        this.goals = goals;
         this.knowledgePoints = knowledgePoints;
         this.items = items;
         this.messages = messages;
@@ -66,7 +68,7 @@ class LearningPaths {
         this.planner = new Planner(settings.planner(), fsrs);
     }
 
-    /** The path towards every knowledge point of the subject (or of the school) until goals can be set. */
+    /** The path towards the student's goal (their own, else their class's, else every point of the subject). */
     Path pathFor(long schoolId, long studentId, Long subjectId) {
         long start = System.nanoTime();
         Curriculum curriculum = curriculum(schoolId);
@@ -82,7 +84,12 @@ class LearningPaths {
             // Prerequisites in another subject are outside this path.
             prerequisites.put(kp.id(), kp.prerequisiteIds().stream().filter(byId::containsKey).toList());
         }
-        Set<Long> targets = new LinkedHashSet<>(byId.keySet());
+        // The teacher's goal for the student or their class, else every point of the subject
+        Set<Long> targets = new LinkedHashSet<>(goals.effective(studentId));
+        targets.retainAll(byId.keySet());
+        if (targets.isEmpty()) {
+            targets.addAll(byId.keySet());
+        }
         StudentSnapshot snapshot = mastery.snapshot(schoolId, studentId);
         Instant now = clock.instant();
 

@@ -2,6 +2,8 @@ package io.xueban.path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
@@ -66,6 +69,48 @@ class PathApiTest {
                 .containsAnyOf(school.choiceItem(), school.fillInItem());
         // KP-2 needs KP-1, which is not mastered: it is not proposed.
         path.get("steps").forEach(step -> assertThat(step.get("kpId").asLong()).isNotEqualTo(school.kp2()));
+    }
+
+    @Test
+    void teachersSetGoalsForAClassAndOverrideThemForOneStudent() throws Exception {
+        TestSchools.School school = schools.create();
+        String teacher = schools.bearer(school.teacher1Name());
+
+        mvc.perform(put("/api/classes/" + school.class1() + "/path-goal").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"kpIds\":[%d]}".formatted(school.kp1())))
+                .andExpect(status().isOk());
+        assertThat(targets(school.student1(), teacher)).containsExactly(school.kp1());
+
+        mvc.perform(put("/api/students/" + school.student1() + "/path-goal").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"kpIds\":[%d]}".formatted(school.kp2())))
+                .andExpect(status().isOk());
+        JsonNode path = read("/api/students/" + school.student1() + "/path", teacher);
+        assertThat(path.get("targets")).extracting(JsonNode::asLong).containsExactly(school.kp2());
+        // KP-2 needs KP-1: the path starts there.
+        assertThat(path.get("steps").get(0).get("kpId").asLong()).isEqualTo(school.kp1());
+
+        mvc.perform(put("/api/students/" + school.student1() + "/path-goal").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"kpIds\":[]}"))
+                .andExpect(status().isOk());
+        assertThat(targets(school.student1(), teacher)).containsExactly(school.kp1());
+
+        TestSchools.School other = schools.create();
+        mvc.perform(put("/api/classes/" + school.class1() + "/path-goal").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"kpIds\":[%d]}".formatted(other.kp1())))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("unknown-knowledge-point"));
+        assertThat(targets(school.student1(), teacher)).containsExactly(school.kp1());
+    }
+
+    private List<Long> targets(long student, String bearer) throws Exception {
+        List<Long> targets = new ArrayList<>();
+        read("/api/students/" + student + "/path", bearer).get("targets").forEach(t -> targets.add(t.asLong()));
+        return targets;
+    }
+
+    private JsonNode read(String url, String bearer) throws Exception {
+        return json.readTree(mvc.perform(get(url).header(HttpHeaders.AUTHORIZATION, bearer))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
     }
 
     @Test

@@ -137,6 +137,10 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/classes/{class1}/misconceptions?kpId={kp1}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/classes/{class1}/photo-submissions", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/students/{student1}/path", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/classes/{class1}/path-goal", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "PUT", "/api/classes/{class1}/path-goal", "{\"kpIds\":[{kp1}]}", "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/students/{student1}/path-goal", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "PUT", "/api/students/{student1}/path-goal", "{\"kpIds\":[]}", "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
         return cases.stream();
     }
 
