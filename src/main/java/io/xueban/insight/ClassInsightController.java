@@ -1,6 +1,7 @@
 package io.xueban.insight;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -64,7 +65,7 @@ class ClassInsightController {
             @RequestParam(required = false) Long subjectId) {
         access.requireStaff(me);
         if (classId == null) {
-            return statistics.compute(me.schoolId(), subjectId, null, java.util.Map.of());
+            return statistics.compute(me.schoolId(), subjectId, null, Map.of());
         }
         access.checkClass(me, classId);
         var names = roster.studentNamesOf(classId);

@@ -15,7 +15,6 @@ import org.springframework.stereotype.Service;
 
 import io.xueban.curriculum.KnowledgePoint;
 import io.xueban.curriculum.KnowledgePoints;
-import io.xueban.school.Roster;
 
 /** Class-level insight: the profile lesson plans are written from, and the students at risk. */
 @Service
@@ -36,16 +35,14 @@ public class ClassProfiles {
     private final MasteryViews views;
     private final ItemStatistics statistics;
     private final KnowledgePoints knowledgePoints;
-    private final Roster roster;
     private final MasterySettings settings;
     private final MessageSource messages;
 
-    ClassProfiles(MasteryViews views, ItemStatistics statistics, KnowledgePoints knowledgePoints, Roster roster,
+    ClassProfiles(MasteryViews views, ItemStatistics statistics, KnowledgePoints knowledgePoints,
             MasterySettings settings, MessageSource messages) {
         this.views = views;
         this.statistics = statistics;
         this.knowledgePoints = knowledgePoints;
-        this.roster = roster;
         this.settings = settings;
         this.messages = messages;
     }
@@ -119,7 +116,6 @@ public class ClassProfiles {
             }
         }
         MasteryViews.ClassMastery matrix = views.classMatrix(schoolId, classId, subjectId);
-        Map<Long, String> names = roster.studentNamesOf(classId);
         List<AtRisk> result = new ArrayList<>();
         for (MasteryViews.StudentRow row : matrix.students()) {
             List<WeakPoint> weak = new ArrayList<>();
@@ -132,7 +128,7 @@ public class ClassProfiles {
             }
             if (!weak.isEmpty()) {
                 weak.sort(Comparator.comparingDouble(WeakPoint::probability));
-                result.add(new AtRisk(row.id(), names.get(row.id()), weak));
+                result.add(new AtRisk(row.id(), row.name(), weak));
             }
         }
         result.sort(Comparator.comparingInt((AtRisk r) -> -r.weak().size())

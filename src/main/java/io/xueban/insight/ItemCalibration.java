@@ -1,6 +1,7 @@
 package io.xueban.insight;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ class ItemCalibration {
         int p = 0;
         for (Map<Integer, Byte> answers : byStudent.values()) {
             byte[] row = new byte[itemIds.size()];
-            java.util.Arrays.fill(row, ResponseMatrix.MISSING);
+            Arrays.fill(row, ResponseMatrix.MISSING);
             answers.forEach((column, score) -> row[column] = score);
             scores[p++] = row;
         }

@@ -17,6 +17,11 @@ record ItemEstimate(String id, Double difficulty, Double discrimination, Double 
         return Double.isFinite(variance) && variance >= 0 ? Math.sqrt(variance) : null;
     }
 
+    /** Whether an item has a finite estimate: answered, neither always right nor always wrong. */
+    static boolean estimable(int answered, int correct) {
+        return answered > 0 && correct > 0 && correct < answered;
+    }
+
     static ItemEstimate unestimable(String id, int answered, int correct) {
         Status status = answered == 0 ? Status.NOT_ANSWERED
                 : correct == answered ? Status.ALL_CORRECT

@@ -167,13 +167,7 @@ public class MasteryService {
                 lockRows(missing, states, stale);
             }
             if (!stale.isEmpty()) {
-                jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
-                        .param("ids", stale)
-                        .query(rs -> {
-                            StudentState state = states.get(rs.getLong(1));
-                            state.counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
-                            state.stored.add(rs.getLong(2));
-                        });
+                loadCounts(stale, states);
             }
         }
         return states;
@@ -268,13 +262,20 @@ public class MasteryService {
                         state.precision = rs.getDouble(3);
                         state.answers = rs.getInt(4);
                     });
-            jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
-                    .param("ids", part)
-                    .query(rs -> {
-                        states.get(rs.getLong(1)).counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
-                    });
+            loadCounts(part, states);
         }
         return states;
+    }
+
+    /** The students' right and wrong answers per knowledge point, into their states. */
+    private void loadCounts(List<Long> students, Map<Long, StudentState> states) {
+        jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
+                .param("ids", students)
+                .query(rs -> {
+                    StudentState state = states.get(rs.getLong(1));
+                    state.counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
+                    state.stored.add(rs.getLong(2));
+                });
     }
 
     /**

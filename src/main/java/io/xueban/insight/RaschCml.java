@@ -42,7 +42,7 @@ final class RaschCml {
         ItemEstimate[] result = new ItemEstimate[n];
         for (int i = 0; i < n; i++) {
             int[] counts = data.answeredAndRight(i);
-            if (counts[0] == 0 || counts[1] == 0 || counts[1] == counts[0]) {
+            if (!ItemEstimate.estimable(counts[0], counts[1])) {
                 result[i] = ItemEstimate.unestimable(data.itemIds().get(i), counts[0], counts[1]);
             } else {
                 estimated.add(i);

@@ -3,6 +3,7 @@ package io.xueban.insight;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,7 +41,7 @@ final class StudentState {
         precision += p * (1 - p);
         ability += ((right ? 1 : 0) - p) / precision;
         answers++;
-        for (long kp : model.itemKps().getOrDefault(item, java.util.List.of())) {
+        for (long kp : model.itemKps().getOrDefault(item, List.of())) {
             int[] c = counts.computeIfAbsent(kp, k -> new int[2]);
             c[right ? 0 : 1]++;
         }
