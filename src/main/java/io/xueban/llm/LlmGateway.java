@@ -114,6 +114,8 @@ public class LlmGateway {
         if (parsed.problem() == null) {
             return parsed.value();
         }
+        // An unusable reply is not served again from the cache.
+        forget(call, schemaKey);
         metrics.repaired(call.role());
         List<ChatMessage> repair = new ArrayList<>(call.messages());
         repair.add(AiMessage.from(first));
@@ -122,9 +124,16 @@ public class LlmGateway {
         String second = complete(call.withMessages(repair), format, schemaKey);
         StructuredOutput.Result<T> reparsed = structured.parse(second, type, rules);
         if (reparsed.problem() != null) {
+            forget(call.withMessages(repair), schemaKey);
             throw LlmException.invalidOutput(reparsed.problem());
         }
         return reparsed.value();
+    }
+
+    private void forget(LlmCall call, String schemaKey) {
+        if (call.temperature() == 0) {
+            cache.remove(ResponseCache.key(call.role(), modelsFor(call.role()), call.messages(), schemaKey));
+        }
     }
 
     private String complete(LlmCall call, ResponseFormat format, String schemaKey) {

@@ -2,7 +2,6 @@ package io.xueban.llm;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.langchain4j.data.message.ChatMessage;
+import io.xueban.system.Hashes;
 
 /**
  * Exact-match cache of deterministic replies (temperature 0), keyed by role, model, the rendered
@@ -36,19 +36,15 @@ final class ResponseCache {
     }
 
     static String key(ModelRole role, String models, Iterable<ChatMessage> messages, String schema) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            update(digest, role.name());
-            update(digest, models);
-            for (ChatMessage message : messages) {
-                update(digest, message.type().name());
-                update(digest, message.toString());
-            }
-            update(digest, schema == null ? "" : schema);
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest digest = Hashes.digest();
+        update(digest, role.name());
+        update(digest, models);
+        for (ChatMessage message : messages) {
+            update(digest, message.type().name());
+            update(digest, message.toString());
         }
+        update(digest, schema == null ? "" : schema);
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void update(MessageDigest digest, String part) {
@@ -70,6 +66,11 @@ final class ResponseCache {
             return null;
         }
         return entry.value;
+    }
+
+    /** Drops a reply that turned out to be unusable, so that the next identical call asks the model again. */
+    synchronized void remove(String key) {
+        entries.remove(key);
     }
 
     synchronized void put(String key, String value) {

@@ -3,6 +3,7 @@ package io.xueban.llm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -370,6 +371,27 @@ class LlmGatewayTest {
 
         gateway.complete(deterministic.withTemperature(0.7));
         assertThat(server.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void aDeterministicReplyThatFailedValidationIsNotServedAgainFromTheCache() {
+        server.when("", ScriptedModelServer.Reply.of("{\"title\": \"勾股定理\", \"minutes\": 45}"));
+        gateway = gateway(settings(List.of(ollama("a", server, 2))));
+        LlmCall deterministic = call(1, Priority.TEACHER, "一节课").withTemperature(0);
+        Function<Exercise, List<String>> fortyMinutes =
+                e -> e.minutes() == 40 ? List.of() : List.of("minutes must equal the lesson length, 40");
+        assertThatThrownBy(() -> gateway.generate(deterministic, Exercise.class, fortyMinutes))
+                .isInstanceOf(LlmException.class);
+        assertThat(server.requests()).isEqualTo(2);
+
+        // The model does better now: the same call reaches it instead of the cached failures.
+        server.reset();
+        server.when("", ScriptedModelServer.Reply.of("{\"title\": \"勾股定理\", \"minutes\": 40}"));
+        assertThat(gateway.generate(deterministic, Exercise.class, fortyMinutes).minutes()).isEqualTo(40);
+        assertThat(server.requests()).isEqualTo(1);
+        // A good reply is cached as before.
+        gateway.generate(deterministic, Exercise.class, fortyMinutes);
+        assertThat(server.requests()).isEqualTo(1);
     }
 
     @Test
