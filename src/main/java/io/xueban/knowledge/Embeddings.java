@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,12 @@ import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15Quantize
  * Sentence embeddings computed in process with bge-small-zh-v1.5 (quantized ONNX, 512
  * dimensions). The model loads on first use; its tokenizer's native library is unpacked under
  * the data directory rather than the home folder.
+ *
+ * <p>ONNX Runtime releases its native environment in a JVM shutdown hook of its own, which runs
+ * at the same time as every other hook: an embedding still running then crashes the process
+ * (microsoft/onnxruntime#31352). Once the JVM starts shutting down no new embedding begins
+ * ({@link ShuttingDownException}, which ingestion treats as "try again at the next start"); one
+ * already running cannot be stopped, so a batch is kept short.
  */
 @Component
 class Embeddings implements DisposableBean {
@@ -26,6 +33,18 @@ class Embeddings implements DisposableBean {
     static final int DIMENSIONS = 512;
 
     private static final Logger log = LoggerFactory.getLogger(Embeddings.class);
+    private static final AtomicBoolean exiting = new AtomicBoolean();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("embeddings-exit").unstarted(() -> exiting.set(true)));
+    }
+
+    /** The JVM is shutting down: no embedding may start (the native runtime is being released). */
+    static final class ShuttingDownException extends IllegalStateException {
+        ShuttingDownException() {
+            super("the JVM is shutting down: no new embedding may start");
+        }
+    }
 
     private final ExecutorService executor;
     private final Path cacheDir;
@@ -39,6 +58,7 @@ class Embeddings implements DisposableBean {
 
     /** Unit-length vectors for passages, in order. */
     List<float[]> passages(List<String> texts) {
+        checkNotExiting();
         return model().embedAll(texts.stream().map(TextSegment::from).toList())
                 .content().stream()
                 .map(embedding -> normalized(embedding.vector()))
@@ -51,7 +71,14 @@ class Embeddings implements DisposableBean {
      * the vector search's MRR from 0.80 to 0.76 (BENCHMARKS.md).
      */
     float[] query(String text) {
+        checkNotExiting();
         return normalized(model().embed(text).content().vector());
+    }
+
+    private static void checkNotExiting() {
+        if (exiting.get()) {
+            throw new ShuttingDownException();
+        }
     }
 
     private EmbeddingModel model() {

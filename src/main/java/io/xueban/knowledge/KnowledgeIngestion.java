@@ -3,12 +3,9 @@ package io.xueban.knowledge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +21,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.xueban.system.Hashes;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.curriculum.Subjects;
 import io.xueban.system.ApiException;
@@ -39,7 +37,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
 
     /** A document PROCESSING for longer than this was left behind by a stopped instance. */
     private static final Duration STALLED = Duration.ofMinutes(10);
-    private static final int EMBEDDING_BATCH = 16;
+    private static final int EMBEDDING_BATCH = 8;
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeIngestion.class);
 
@@ -226,7 +224,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
         } catch (ApiException e) {
             store.markFailed(documentId, e.code());
         } catch (RuntimeException | AssertionError e) {
-            if (running) {
+            if (running && !(e instanceof Embeddings.ShuttingDownException)) {
                 log.error("Ingestion of library document {} failed", documentId, e);
                 index.remove(documentId);
                 store.markFailed(documentId, "ingestion-failed");
@@ -239,11 +237,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
     }
 
     static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256(content);
     }
 
     @Override
