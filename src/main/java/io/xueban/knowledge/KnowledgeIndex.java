@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -74,6 +75,7 @@ class KnowledgeIndex implements SmartLifecycle {
     private SearcherManager searchers;
     private ScheduledExecutorService syncer;
     private long watermark;
+    private final AtomicLong generation = new AtomicLong();
     private volatile boolean running;
 
     /** Which chunks a search may see and how to narrow them. */
@@ -299,6 +301,12 @@ class KnowledgeIndex implements SmartLifecycle {
                 "watermark", Long.toString(watermark)).entrySet());
         writer.commit();
         searchers.maybeRefreshBlocking();
+        generation.incrementAndGet();
+    }
+
+    /** Grows each time what search finds may have changed: results cached under an older value are stale. */
+    long generation() {
+        return generation.get();
     }
 
     long indexedCount() {

@@ -46,6 +46,19 @@ public class KnowledgeRetriever {
         return retrieve(query, Mode.HYBRID);
     }
 
+    /**
+     * Keyword search alone, without computing an embedding: for features that must answer within
+     * a few milliseconds (learning paths), where the query is a knowledge point's own name.
+     */
+    public List<Passage> retrieveByKeywords(KnowledgeQuery query) {
+        return retrieve(query, Mode.KEYWORD);
+    }
+
+    /** Changes whenever the searchable library changes: a result cached under another value may be stale. */
+    public long generation() {
+        return index.generation();
+    }
+
     List<Passage> retrieve(KnowledgeQuery query, Mode mode) {
         KnowledgeIndex.Filter filter = new KnowledgeIndex.Filter(query.schoolId(), query.viewerId(),
                 query.subjectId(), query.grade(), query.kpIds(), query.kinds());

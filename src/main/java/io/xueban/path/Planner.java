@@ -18,7 +18,8 @@ import io.xueban.curriculum.BloomLevel;
  * space theory (and ALEKS) does: learn from the outer fringe — points not yet mastered whose
  * prerequisites all are — ordered by prerequisite depth, then by how many targets each unlocks;
  * when a student keeps failing a point, step back to its weakest prerequisite; mix in reviews of
- * mastered points whose predicted recall (FSRS-6) has fallen below the desired retention. Each
+ * mastered points whose predicted recall (FSRS-6) has fallen below the desired retention. A
+ * teacher's decisions come first: pinned points lead the path, skipped ones count as done. Each
  * step carries its reasons, so that a teacher can be told why in one sentence. Pure: everything
  * it needs comes in, nothing is read or written.
  */
@@ -39,8 +40,20 @@ final class Planner {
     record Candidate(long itemId, long kpId, double predictedSuccess, BloomLevel bloomLevel) {
     }
 
+    /**
+     * @param pinned points a teacher wants practised now, in the order they were pinned: first in
+     *     the path until mastered, whatever their prerequisites
+     * @param skipped points a teacher took out of the path: never a step, and counted as done for
+     *     the points that need them
+     */
     record Input(Map<Long, List<Long>> prerequisites, Set<Long> targets, Map<Long, KpState> states,
-            Map<Long, List<Candidate>> items, List<Long> recentItems, Instant now) {
+            Map<Long, List<Candidate>> items, List<Long> recentItems, Instant now, List<Long> pinned,
+            Set<Long> skipped) {
+
+        Input(Map<Long, List<Long>> prerequisites, Set<Long> targets, Map<Long, KpState> states,
+                Map<Long, List<Candidate>> items, List<Long> recentItems, Instant now) {
+            this(prerequisites, targets, states, items, recentItems, now, List.of(), Set.of());
+        }
     }
 
     enum Kind { LEARN, STEP_BACK, REVIEW }
@@ -58,7 +71,11 @@ final class Planner {
         /** The weakest prerequisite of the point the student struggles with. */
         WEAKEST_PREREQUISITE,
         /** Predicted recall ({@code recall}) has fallen below the desired retention. */
-        REVIEW_DUE
+        REVIEW_DUE,
+        /** A teacher pinned the point: practise it now. */
+        PINNED_BY_TEACHER,
+        /** A prerequisite is not mastered, but a teacher took it out of the path. */
+        PREREQUISITE_SKIPPED
     }
 
     record Step(long kpId, Kind kind, List<Reason> reasons, Long about, int unlocks, Double recall, List<Long> itemIds) {
@@ -84,7 +101,7 @@ final class Planner {
         }
         List<Long> fringe = new ArrayList<>();
         for (long kp : relevant) {
-            if (!mastered(input, kp) && prerequisites.getOrDefault(kp, List.of()).stream().allMatch(p -> mastered(input, p))) {
+            if (!done(input, kp) && prerequisites.getOrDefault(kp, List.of()).stream().allMatch(p -> done(input, p))) {
                 fringe.add(kp);
             }
         }
@@ -94,9 +111,18 @@ final class Planner {
 
         List<Step> learning = new ArrayList<>();
         Set<Long> planned = new HashSet<>();
+        for (long kp : input.pinned()) {
+            if (!mastered(input, kp) && !input.skipped().contains(kp) && planned.add(kp)) {
+                learning.add(new Step(kp, Kind.LEARN, List.of(Reason.PINNED_BY_TEACHER), null,
+                        unlocks.getOrDefault(kp, 0), null, List.of()));
+            }
+        }
         for (long kp : fringe) {
             KpState state = input.states().get(kp);
-            List<Long> prereqs = prerequisites.getOrDefault(kp, List.of());
+            // A prerequisite the teacher took out is not one to step back to.
+            List<Long> prereqs = prerequisites.getOrDefault(kp, List.of()).stream()
+                    .filter(p -> !input.skipped().contains(p))
+                    .toList();
             Long weakest = state != null && state.recentFailures() >= settings.struggleFailures() && !prereqs.isEmpty()
                     ? prereqs.stream()
                             .min(Comparator.comparingDouble((Long p) -> masteryOf(input, p)).thenComparing(p -> p))
@@ -111,7 +137,9 @@ final class Planner {
                 continue;
             }
             if (planned.add(kp)) {
-                List<Reason> reasons = new ArrayList<>(List.of(Reason.PREREQUISITES_MASTERED));
+                boolean skippedBelow = prerequisites.getOrDefault(kp, List.of()).stream().anyMatch(p -> !mastered(input, p));
+                List<Reason> reasons = new ArrayList<>(List.of(skippedBelow ? Reason.PREREQUISITE_SKIPPED
+                        : Reason.PREREQUISITES_MASTERED));
                 if (input.targets().contains(kp)) {
                     reasons.add(Reason.TARGET);
                 }
@@ -126,7 +154,8 @@ final class Planner {
         List<Step> reviews = new ArrayList<>();
         for (KpState state : input.states().values()) {
             // A point practised anyway as a step back needs no separate review.
-            if (state.mastered() && state.memory() != null && state.lastPractice() != null && !planned.contains(state.kpId())) {
+            if (state.mastered() && state.memory() != null && state.lastPractice() != null && !planned.contains(state.kpId())
+                    && !input.skipped().contains(state.kpId())) {
                 double days = Duration.between(state.lastPractice(), input.now()).toSeconds() / 86_400.0;
                 double recall = fsrs.retrievability(Math.max(0, days), state.memory().stability());
                 if (recall < settings.desiredRetention()) {
@@ -198,6 +227,11 @@ final class Planner {
     private static boolean mastered(Input input, long kp) {
         KpState state = input.states().get(kp);
         return state != null && state.mastered();
+    }
+
+    /** Mastered, or taken out of the path by a teacher: either way, nothing that needs it waits for it. */
+    private static boolean done(Input input, long kp) {
+        return mastered(input, kp) || input.skipped().contains(kp);
     }
 
     private static double masteryOf(Input input, long kp) {

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.demo.DemoSchool;
 import io.xueban.insight.MasteryLevel;
 import io.xueban.insight.MasteryService;
+import io.xueban.knowledge.KnowledgeTesting;
 import io.xueban.school.Roster;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -114,7 +116,7 @@ class PathApiTest {
     }
 
     @Test
-    void everyDemoStudentGetsAPathThatRespectsThePrerequisites() {
+    void everyDemoStudentGetsAPathThatRespectsThePrerequisites() throws InterruptedException {
         demo.load();
         long school = roster.schoolByCode("demo").orElseThrow();
         Map<Long, KnowledgePoint> kps = new HashMap<>();
@@ -146,5 +148,22 @@ class PathApiTest {
                 + "student (snapshot, plan, explanations)%n", students.size(), steps, micros[micros.length / 2] / 1e3,
                 micros[(int) (micros.length * 0.99)] / 1e3, micros[micros.length - 1] / 1e3);
         assertThat(steps).isGreaterThan(students.size());
+
+        // Once the demo library is in, learning steps come with passages tagged with their point.
+        List<Long> documents = jdbc.sql("SELECT id FROM kb_document WHERE school_id = ?").param(school)
+                .query(Long.class).list();
+        assertThat(KnowledgeTesting.awaitFinished(jdbc, documents, Duration.ofMinutes(3))).containsExactly("READY");
+        int withResources = 0;
+        for (long student : students) {
+            for (LearningPaths.PathStep step : paths.pathFor(school, student, null).steps()) {
+                for (LearningPaths.Resource resource : step.resources()) {
+                    withResources++;
+                    assertThat(resource.citation()).startsWith("《" + resource.title() + "》");
+                    assertThat(jdbc.sql("SELECT COUNT(*) FROM kb_document_kp WHERE document_id = ? AND kp_id = ?")
+                            .params(resource.documentId(), step.kpId()).query(Long.class).single()).isEqualTo(1);
+                }
+            }
+        }
+        assertThat(withResources).isGreaterThan(students.size());
     }
 }

@@ -189,4 +189,64 @@ class PlannerTest {
         assertThat(path.getFirst().unlocks()).isEqualTo(2);
         assertThat(path.get(1).unlocks()).isEqualTo(1);
     }
+
+    @RepeatedTest(100)
+    void skippedPointsNeverAppearAndOnlyTheyStandInForMastery(RepetitionInfo repetition) {
+        Random random = new Random(20_000 + repetition.getCurrentRepetition());
+        World world = world(random);
+        Map<Long, Planner.KpState> states = new HashMap<>();
+        Set<Long> skipped = new HashSet<>();
+        for (long kp = 1; kp <= world.size(); kp++) {
+            states.put(kp, state(kp, random.nextDouble() < 0.4, 0, random.nextInt(60)));
+            if (random.nextDouble() < 0.2) {
+                skipped.add(kp);
+            }
+        }
+        List<Planner.Step> path = planner.plan(new Planner.Input(world.prerequisites(), targets(random, world.size()),
+                states, world.items(), List.of(), NOW, List.of(), skipped));
+
+        for (Planner.Step step : path) {
+            assertThat(skipped).doesNotContain(step.kpId());
+            if (step.kind() == Planner.Kind.LEARN) {
+                List<Long> prerequisites = world.prerequisites().get(step.kpId());
+                assertThat(prerequisites).allMatch(p -> states.get(p).mastered() || skipped.contains(p));
+                boolean leansOnASkip = prerequisites.stream().anyMatch(p -> !states.get(p).mastered());
+                assertThat(step.reasons()).contains(leansOnASkip ? Planner.Reason.PREREQUISITE_SKIPPED
+                        : Planner.Reason.PREREQUISITES_MASTERED);
+            }
+        }
+    }
+
+    @Test
+    void pinnedPointsLeadThePathUntilMastered() {
+        // 2 needs 1; nothing is mastered, yet the teacher pins 2 (say, for tomorrow's test).
+        Map<Long, List<Long>> prerequisites = Map.of(1L, List.of(), 2L, List.of(1L), 3L, List.of());
+        Map<Long, Planner.KpState> states = new HashMap<>(Map.of(1L, state(1, false, 0, 0), 2L, state(2, false, 0, 0),
+                3L, state(3, false, 0, 0)));
+
+        List<Planner.Step> path = planner.plan(new Planner.Input(prerequisites, Set.of(2L, 3L), states, Map.of(),
+                List.of(), NOW, List.of(2L), Set.of()));
+
+        assertThat(path).extracting(Planner.Step::kpId).containsExactly(2L, 1L, 3L);
+        assertThat(path.getFirst().reasons()).containsExactly(Planner.Reason.PINNED_BY_TEACHER);
+
+        states.put(2L, state(2, true, 0, 0));
+        List<Planner.Step> after = planner.plan(new Planner.Input(prerequisites, Set.of(2L, 3L), states, Map.of(),
+                List.of(), NOW, List.of(2L), Set.of()));
+        assertThat(after).extracting(Planner.Step::kpId).doesNotContain(2L);
+    }
+
+    @Test
+    void aStrugglingStudentIsNotSentBackToASkippedPrerequisite() {
+        Map<Long, List<Long>> prerequisites = Map.of(1L, List.of(), 2L, List.of(1L));
+        Map<Long, Planner.KpState> states = Map.of(1L, state(1, false, 0, 0),
+                2L, new Planner.KpState(2, 0.2, false, 5, null, NOW));
+
+        List<Planner.Step> path = planner.plan(new Planner.Input(prerequisites, Set.of(2L), states, Map.of(), List.of(),
+                NOW, List.of(), Set.of(1L)));
+
+        assertThat(path).extracting(Planner.Step::kpId, Planner.Step::kind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, Planner.Kind.LEARN));
+        assertThat(path.getFirst().reasons()).contains(Planner.Reason.PREREQUISITE_SKIPPED);
+    }
 }

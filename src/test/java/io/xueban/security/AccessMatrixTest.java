@@ -141,6 +141,15 @@ class AccessMatrixTest {
         add(cases, "PUT", "/api/classes/{class1}/path-goal", "{\"kpIds\":[{kp1}]}", "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/students/{student1}/path-goal", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "PUT", "/api/students/{student1}/path-goal", "{\"kpIds\":[]}", "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
+        add(cases, "GET", "/api/students/{student1}/path/overrides", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "PUT", "/api/students/{student1}/path/overrides/{kp1}", "{\"action\":\"SKIP\",\"reason\":\"课外已学过\"}",
+                "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
+        // No decision on KP-2: those allowed to remove one are told it does not exist.
+        add(cases, "DELETE", "/api/students/{student1}/path/overrides/{kp2}", null, "ADMIN_A=404 T1=404 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
+        add(cases, "GET", "/api/students/{student1}/path/history", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        // The model server is down: the planner's own sentences, still 200.
+        add(cases, "GET", "/api/students/{student1}/path/explanation", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/classes/{class1}/path", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         return cases.stream();
     }
 
