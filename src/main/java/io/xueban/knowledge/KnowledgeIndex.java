@@ -80,7 +80,11 @@ class KnowledgeIndex implements SmartLifecycle {
 
     /** Which chunks a search may see and how to narrow them. */
     record Filter(long schoolId, Long viewerId, Long subjectId, Integer grade, Set<Long> kpIds,
-            Set<DocumentKind> kinds) {
+            Set<DocumentKind> kinds, Set<Long> documentIds) {
+
+        Filter(long schoolId, Long viewerId, Long subjectId, Integer grade, Set<Long> kpIds, Set<DocumentKind> kinds) {
+            this(schoolId, viewerId, subjectId, grade, kpIds, kinds, Set.of());
+        }
     }
 
     /** One passage found, with what a citation needs. */
@@ -417,6 +421,8 @@ class KnowledgeIndex implements SmartLifecycle {
         }
         anyOf(query, "kp", filter.kpIds() == null ? List.of() : filter.kpIds().stream().map(String::valueOf).toList());
         anyOf(query, "kind", filter.kinds() == null ? List.of() : filter.kinds().stream().map(Enum::name).toList());
+        anyOf(query, "doc", filter.documentIds() == null ? List.of()
+                : filter.documentIds().stream().map(String::valueOf).toList());
         return query.build();
     }
 

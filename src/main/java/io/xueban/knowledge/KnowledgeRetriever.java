@@ -61,7 +61,7 @@ public class KnowledgeRetriever {
 
     List<Passage> retrieve(KnowledgeQuery query, Mode mode) {
         KnowledgeIndex.Filter filter = new KnowledgeIndex.Filter(query.schoolId(), query.viewerId(),
-                query.subjectId(), query.grade(), query.kpIds(), query.kinds());
+                query.subjectId(), query.grade(), query.kpIds(), query.kinds(), query.documentIds());
         int candidates = Math.max(MIN_CANDIDATES, query.limit() * 5);
         List<KnowledgeIndex.Hit> keyword = mode == Mode.VECTOR
                 ? List.of()

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -105,11 +106,20 @@ public class LlmGateway {
      * second reply is no better.
      */
     public <T> T generate(LlmCall call, Class<T> type, Function<T, List<String>> rules) {
+        return generate(call, type, rules, null);
+    }
+
+    /**
+     * As {@link #generate(LlmCall, Class, Function)}, passing the first reply's tokens to
+     * {@code tokens} as they arrive (for a progress display; the reply counts only once whole and
+     * valid). A streamed call is never served from the cache.
+     */
+    public <T> T generate(LlmCall call, Class<T> type, Function<T, List<String>> rules, Consumer<String> tokens) {
         JsonSchema schema = JsonSchemas.jsonSchemaFrom(type)
                 .orElseThrow(() -> new IllegalArgumentException("No JSON schema for " + type));
         ResponseFormat format = ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(schema).build();
         String schemaKey = type.getName() + ":" + schema;
-        String first = complete(call, format, schemaKey);
+        String first = tokens == null ? complete(call, format, schemaKey) : callAndWait(call, format, tokens);
         StructuredOutput.Result<T> parsed = structured.parse(first, type, rules);
         if (parsed.problem() == null) {
             return parsed.value();
@@ -167,12 +177,19 @@ public class LlmGateway {
     }
 
     private String callAndWait(LlmCall call, ResponseFormat format) {
+        return callAndWait(call, format, null);
+    }
+
+    private String callAndWait(LlmCall call, ResponseFormat format, Consumer<String> tokens) {
         CompletableFuture<String> reply = new CompletableFuture<>();
         StringBuilder text = new StringBuilder();
         CallHandle handle = submit(call, format, new TokenSink() {
             @Override
             public void onToken(String token) {
                 text.append(token);
+                if (tokens != null) {
+                    tokens.accept(token);
+                }
             }
 
             @Override

@@ -63,6 +63,11 @@ public class Roster {
                 .param(classId).query(Long.class).list();
     }
 
+    public Optional<ClassInfo> classInfo(long classId) {
+        return jdbc.sql("SELECT id, school_id, name, grade FROM class_group WHERE id = ?").param(classId)
+                .query((rs, n) -> new ClassInfo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4))).optional();
+    }
+
     /** The students of a class with their display names, in student-number order. */
     public Map<Long, String> studentNamesOf(long classId) {
         Map<Long, String> students = new LinkedHashMap<>();

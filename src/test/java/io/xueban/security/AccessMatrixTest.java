@@ -150,6 +150,13 @@ class AccessMatrixTest {
         // The model server is down: the planner's own sentences, still 200.
         add(cases, "GET", "/api/students/{student1}/path/explanation", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/classes/{class1}/path", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        // Lesson plans: written only for a class its teacher teaches (the model server is down: the plan fails later).
+        add(cases, "POST", "/api/lesson-plans", "{\"classId\":{class1},\"subjectId\":{subject},\"kpIds\":[{kp1}],\"lessonType\":\"新授课\",\"duration\":40}",
+                "ADMIN_A=403 T1=200 T2=403 S1=403 S2=403 ADMIN_B=403 T_B=404 S_B=403");
+        add(cases, "GET", "/api/lesson-plans", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "GET", "/api/lesson-template", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "PUT", "/api/lesson-template", "[{\"section\":\"OBJECTIVES\",\"title\":\"学习目标\"},{\"section\":\"PROCESS\",\"title\":\"教学过程\"}]",
+                "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         return cases.stream();
     }
 
@@ -160,7 +167,8 @@ class AccessMatrixTest {
                 .header(HttpHeaders.AUTHORIZATION, schools.bearer(username(actor)));
         if (body != null) {
             String filled = fill(body);
-            request.content(filled).contentType(filled.startsWith("{") ? MediaType.APPLICATION_JSON : MediaType.valueOf("text/csv"));
+            request.content(filled).contentType(filled.startsWith("{") || filled.startsWith("[") ? MediaType.APPLICATION_JSON
+                    : MediaType.valueOf("text/csv"));
         }
         int status = mvc.perform(request).andReturn().getResponse().getStatus();
         assertThat(status).as("%s %s as %s", method, path, actor).isEqualTo(expected);
