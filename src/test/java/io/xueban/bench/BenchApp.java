@@ -32,6 +32,11 @@ public final class BenchApp {
                 "--xueban.llm.backends[0].base-url=http://127.0.0.1:9",
                 "--server.port=0",
                 "--logging.level.root=warn"));
+        // A setting given again replaces the default (Spring would join repeated command-line values with commas).
+        for (String arg : extra) {
+            String key = arg.substring(0, arg.indexOf('=') + 1);
+            args.removeIf(existing -> !key.isEmpty() && existing.startsWith(key));
+        }
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(XuebanApplication.class).run(args.toArray(String[]::new));
     }

@@ -128,6 +128,16 @@ class LessonPlanApiTest {
         assertThat(planId(generate(wang, "first-plan", request(45)))).isEqualTo(id);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM lesson_plan").query(Integer.class).single()).isEqualTo(plans);
 
+        // An edit that breaks a rule is refused with the reason, and nothing is saved.
+        JsonNode broken = plan.get("version").get("content").deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) broken.get("process").get(0)).put("minutes", 50);
+        mvc.perform(put("/api/lesson-plans/" + id).header(HttpHeaders.AUTHORIZATION, wang)
+                        .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of("content", broken))))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.code").value("lesson-plan-invalid"))
+                .andExpect(jsonPath("$.problems[0]").value("教学过程各环节的时间加起来是 90 分钟，必须正好等于课时 45 分钟"));
+        assertThat(read("/api/lesson-plans/" + id, wang).get("currentVersion").asInt()).isEqualTo(1);
+
         // The teacher edits: a new version, the difference visible section by section.
         JsonNode content = plan.get("version").get("content");
         ((tools.jackson.databind.node.ObjectNode) content).put("boardDesign", "勾股定理\na² + b² = c²\n（老师改）");
