@@ -105,15 +105,7 @@ class LessonPlanController {
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         if (!events.subscribe(started.planId(), emitter)) {
             // Written already (a repeat): its state is all there is to say.
-            LessonPlanStore.Plan plan = store.find(started.planId()).orElseThrow();
-            try {
-                emitter.send(SseEmitter.event().name("plan").data(Map.of("planId", plan.id())));
-                emitter.send(SseEmitter.event().name(plan.status() == LessonPlanStore.Status.FAILED ? "error" : "done")
-                        .data(Map.of("planId", plan.id(), "status", plan.status())));
-                emitter.complete();
-            } catch (java.io.IOException gone) {
-                emitter.complete();
-            }
+            finished(emitter, started.planId());
         }
         return emitter;
     }
@@ -143,17 +135,28 @@ class LessonPlanController {
     SseEmitter events(CurrentUser me, @PathVariable long id) {
         LessonPlanStore.Plan plan = readable(me, id);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        if (!events.subscribe(id, emitter)) {
-            try {
-                LessonPlanStore.Plan now = store.find(plan.id()).orElseThrow();
-                emitter.send(SseEmitter.event().name(now.status() == LessonPlanStore.Status.FAILED ? "error" : "done")
-                        .data(Map.of("planId", id, "status", now.status())));
-            } catch (java.io.IOException gone) {
-                // nothing to do
-            }
-            emitter.complete();
+        if (!events.subscribe(plan.id(), emitter)) {
+            finished(emitter, plan.id());
         }
         return emitter;
+    }
+
+    /** The events of a plan that is not being written by this instance: its id, then done, error or pending. */
+    private void finished(SseEmitter emitter, long planId) {
+        LessonPlanStore.Plan plan = store.find(planId).orElseThrow();
+        try {
+            emitter.send(SseEmitter.event().name("plan").data(Map.of("planId", planId)));
+            // GENERATING here means another instance is writing it: "pending", and the client asks again later.
+            String last = switch (plan.status()) {
+                case FAILED -> "error";
+                case GENERATING -> "pending";
+                case READY, ACCEPTED -> "done";
+            };
+            emitter.send(SseEmitter.event().name(last).data(Map.of("planId", planId, "status", plan.status())));
+        } catch (java.io.IOException gone) {
+            // the client left; nothing is lost
+        }
+        emitter.complete();
     }
 
     @GetMapping("/api/lesson-plans/{id}/versions")

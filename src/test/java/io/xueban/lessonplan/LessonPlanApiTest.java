@@ -123,6 +123,12 @@ class LessonPlanApiTest {
         String prompt = SERVER.prompts().getFirst();
         assertThat(prompt).contains("初二(1)班").contains("M8-PY-1").contains("<资料 编号=\"S1\"").contains("班级人数：40 人");
 
+        // Following it again once written: done at once.
+        MvcResult following = mvc.perform(get("/api/lesson-plans/" + id + "/events").header(HttpHeaders.AUTHORIZATION, wang))
+                .andReturn();
+        assertThat(mvc.perform(asyncDispatch(following)).andReturn().getResponse().getContentAsString())
+                .contains("event:done").contains("\"status\":\"READY\"");
+
         // The same request and key again: the same plan, not a second one.
         int plans = jdbc.sql("SELECT COUNT(*) FROM lesson_plan").query(Integer.class).single();
         assertThat(planId(generate(wang, "first-plan", request(45)))).isEqualTo(id);
