@@ -42,6 +42,9 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     /** A scripted reply: {@code thinking} goes to Ollama's thinking field, {@code text} to the content. */
     public record Reply(String text, String thinking) {
+        /** In a reply's text, stands for the request's system prompt (a model that gives its instructions away). */
+        public static final String SYSTEM_PROMPT = "{{system}}";
+
         public static Reply of(String text) {
             return new Reply(text, null);
         }
@@ -322,7 +325,7 @@ public final class ScriptedModelServer implements AutoCloseable {
                 return true;
             }
             maxInFlight.accumulateAndGet(current, Math::max);
-            Reply reply = replyFor(lastUser);
+            Reply reply = withSystemPrompt(replyFor(lastUser), body);
             String model = body.path("model").asString("model");
             HangUpWatch watch = new HangUpWatch(in);
             if (now == Fault.STALL) {
@@ -398,6 +401,19 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     private boolean takeFault() {
         return faultsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    private static Reply withSystemPrompt(Reply reply, JsonNode body) {
+        if (!reply.text().contains(Reply.SYSTEM_PROMPT)) {
+            return reply;
+        }
+        String system = "";
+        for (JsonNode message : body.path("messages")) {
+            if (message.path("role").asString("").equals("system")) {
+                system = message.path("content").asString("");
+            }
+        }
+        return new Reply(reply.text().replace(Reply.SYSTEM_PROMPT, system), reply.thinking());
     }
 
     private Reply replyFor(String prompt) {

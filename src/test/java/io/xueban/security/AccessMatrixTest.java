@@ -157,6 +157,19 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/lesson-template", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
         add(cases, "PUT", "/api/lesson-template", "[{\"section\":\"OBJECTIVES\",\"title\":\"学习目标\"},{\"section\":\"PROCESS\",\"title\":\"教学过程\"}]",
                 "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        // Co-teaching: safety settings for staff (changed by admins), alerts for staff, everyone's own policy,
+        // notifications and conversations; a student's conversations for their teachers.
+        add(cases, "GET", "/api/safety-settings", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "PUT", "/api/safety-settings", "{\"strictness\":\"MEDIUM\",\"dailyCap\":100,\"quietStart\":\"22:00\","
+                + "\"quietEnd\":\"06:00\",\"retentionDays\":180,\"answerAfter\":3,\"supportContacts\":[\"心理老师\"],"
+                + "\"keywords\":{},\"alertAdmins\":false}",
+                "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        add(cases, "GET", "/api/alerts", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "GET", "/api/ai-policy", null, "ADMIN_A=200 T1=200 T2=200 S1=200 S2=200 ADMIN_B=200 T_B=200 S_B=200");
+        add(cases, "GET", "/api/notifications", null, "ADMIN_A=200 T1=200 T2=200 S1=200 S2=200 ADMIN_B=200 T_B=200 S_B=200");
+        add(cases, "POST", "/api/conversations", "{}", "ADMIN_A=201 T1=201 T2=201 S1=201 S2=201 ADMIN_B=201 T_B=201 S_B=201");
+        add(cases, "GET", "/api/conversations?studentId={student1}", null,
+                "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
         return cases.stream();
     }
 

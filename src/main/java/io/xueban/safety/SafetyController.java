@@ -1,0 +1,118 @@
+package io.xueban.safety;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.xueban.security.AccessPolicy;
+import io.xueban.security.CurrentUser;
+import io.xueban.security.Role;
+import io.xueban.system.ApiException;
+import io.xueban.system.Db;
+
+/** The school's safety settings, the AI-use policy, alerts for the adults responsible and their notifications. */
+@RestController
+@Validated
+class SafetyController {
+
+    record PolicyView(String version, String text, boolean accepted, String acceptedVersion) {
+    }
+
+    record Notification(long id, Long alertId, String text, Instant createdAt, Instant readAt) {
+    }
+
+    private final SafetySettingsStore settings;
+    private final AiPolicy policy;
+    private final Alerts alerts;
+    private final AuditLog audit;
+    private final AccessPolicy access;
+    private final JdbcClient jdbc;
+    private final java.time.Clock clock;
+
+    SafetyController(SafetySettingsStore settings, AiPolicy policy, Alerts alerts, AuditLog audit, AccessPolicy access,
+            JdbcClient jdbc, java.time.Clock clock) {
+        this.clock = clock;
+        this.settings = settings;
+        this.policy = policy;
+        this.alerts = alerts;
+        this.audit = audit;
+        this.access = access;
+        this.jdbc = jdbc;
+    }
+
+    @GetMapping("/api/safety-settings")
+    @Operation(summary = "The school's safety settings: strictness, daily cap, quiet hours, retention, support contacts, keywords")
+    SafetySettings settings(CurrentUser me) {
+        access.requireStaff(me);
+        return settings.of(me.schoolId());
+    }
+
+    @PutMapping("/api/safety-settings")
+    @Operation(summary = "Change the school's safety settings (admins)")
+    SafetySettings setSettings(CurrentUser me, @Valid @RequestBody SafetySettings body) {
+        access.requireAdmin(me);
+        SafetySettings saved = settings.set(me.schoolId(), me.id(), body);
+        audit.record(me, "safety-settings.update", "school", me.schoolId(), null);
+        return saved;
+    }
+
+    @GetMapping("/api/ai-policy")
+    @Operation(summary = "The AI-use policy and whether I accepted its current version")
+    PolicyView policy(CurrentUser me) {
+        String accepted = policy.acceptedVersion(me.id()).orElse(null);
+        return new PolicyView(AiPolicy.VERSION, policy.text(), AiPolicy.VERSION.equals(accepted), accepted);
+    }
+
+    @PostMapping("/api/ai-policy/accept")
+    @Operation(summary = "Accept the current AI-use policy (students must, once, before chatting)")
+    PolicyView accept(CurrentUser me) {
+        policy.accept(me.schoolId(), me.id());
+        return policy(me);
+    }
+
+    @GetMapping("/api/alerts")
+    @Operation(summary = "Alerts about the students I teach (admins: the school's), newest first")
+    List<Alerts.Alert> alerts(CurrentUser me, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        access.requireStaff(me);
+        return alerts.visibleTo(me.schoolId(), me.is(Role.ADMIN) ? null : me.id(), limit);
+    }
+
+    @GetMapping("/api/notifications")
+    @Operation(summary = "My notifications, unread first")
+    List<Notification> notifications(CurrentUser me, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+        return jdbc.sql("""
+                        SELECT id, alert_id, text, created_at, read_at FROM notification WHERE user_id = ?
+                        ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT ?""")
+                .params(me.id(), limit)
+                .query((rs, n) -> new Notification(rs.getLong("id"), Db.nullableLong(rs, "alert_id"), rs.getString("text"),
+                        Db.instant(rs, "created_at"), Db.instant(rs, "read_at")))
+                .list();
+    }
+
+    @PostMapping("/api/notifications/{id}/read")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Mark one of my notifications read")
+    void read(CurrentUser me, @PathVariable long id) {
+        int updated = jdbc.sql("UPDATE notification SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?")
+                .params(Db.utc(clock.instant()), id, me.id()).update();
+        if (updated == 0) {
+            throw ApiException.notFound("notification", id);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.xueban.tutor;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.xueban.curriculum.Items;
+import io.xueban.llm.CallHandle;
+import io.xueban.llm.LlmException;
+import io.xueban.llm.LlmGateway;
+import io.xueban.llm.TokenSink;
+import io.xueban.llm.Usage;
+import io.xueban.safety.AuditLog;
+import io.xueban.safety.Category;
+import io.xueban.safety.Moderation;
+import io.xueban.security.AccessPolicy;
+import io.xueban.security.CurrentUser;
+import io.xueban.security.Role;
+import io.xueban.system.ApiException;
+import io.xueban.system.Problems;
+
+/**
+ * Conversations with the study buddy (students) and the teacher assistant (staff). A reply
+ * streams over Server-Sent Events: {@code message} (the ids stored), {@code token}…, then
+ * {@code done}; {@code reply} when the buddy answers at once (care, refusal, privacy reminder);
+ * {@code blocked} when the reply had to be stopped (the client replaces what it showed);
+ * {@code error} when the model failed (the reply is kept, marked failed). Teachers read their
+ * classes' student conversations; students are told so in the AI-use policy.
+ */
+@RestController
+@Validated
+class ConversationController {
+
+    static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
+    /** The reply is checked for leaks and flagged phrases each time it grows by this many characters. */
+    static final int CHECK_EVERY = 60;
+
+    record NewConversation(@Size(max = 200) String title, Long itemId) {
+    }
+
+    record NewMessage(@NotBlank @Size(max = 4000) String content) {
+    }
+
+    record Page(List<ConversationStore.Message> messages, Long nextBefore) {
+    }
+
+    private final ConversationStore store;
+    private final TutorService tutor;
+    private final LlmGateway gateway;
+    private final Moderation moderation;
+    private final Problems problems;
+    private final AccessPolicy access;
+    private final AuditLog audit;
+    private final Items items;
+
+    ConversationController(ConversationStore store, TutorService tutor, LlmGateway gateway, Moderation moderation,
+            Problems problems, AccessPolicy access, AuditLog audit, Items items) {
+        this.items = items;
+        this.store = store;
+        this.tutor = tutor;
+        this.gateway = gateway;
+        this.moderation = moderation;
+        this.problems = problems;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    @PostMapping("/api/conversations")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Start a conversation: the study buddy for a student (optionally about an assigned item), "
+            + "the teacher assistant for staff")
+    ConversationStore.Conversation create(CurrentUser me, @Valid @RequestBody NewConversation request) {
+        ConversationStore.Assistant assistant = me.is(Role.STUDENT) ? ConversationStore.Assistant.BUDDY
+                : ConversationStore.Assistant.TEACHER_ASSISTANT;
+        if (request.itemId() != null && items.findFacts(me.schoolId(), request.itemId()).isEmpty()) {
+            throw ApiException.notFound("item", request.itemId());
+        }
+        long id = store.create(me.schoolId(), me.id(), assistant,
+                request.title() == null || request.title().isBlank() ? null : request.title().strip(), request.itemId());
+        return store.find(id).orElseThrow();
+    }
+
+    @GetMapping("/api/conversations")
+    @Operation(summary = "My conversations; staff add ?studentId= to read a student's (teachers: their classes')")
+    List<ConversationStore.Conversation> list(CurrentUser me, @RequestParam(required = false) Long studentId,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        if (studentId == null) {
+            return store.ofUser(me.id(), limit);
+        }
+        access.requireStaff(me);
+        access.checkStudent(me, studentId);
+        return store.ofUser(studentId, limit);
+    }
+
+    @GetMapping("/api/conversations/{id}/messages")
+    @Operation(summary = "Messages, newest first, a page at a time (?before=<id> for older ones)")
+    Page messages(CurrentUser me, @PathVariable long id, @RequestParam(required = false) Long before,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        readable(me, id);
+        List<ConversationStore.Message> page = store.messages(id, before, limit);
+        return new Page(page, page.size() < limit ? null : page.getLast().id());
+    }
+
+    @PostMapping("/api/messages/{id}/moderation-wrong")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "A teacher marks a moderation decision on a student's message as wrong (kept for review)")
+    void moderationWrong(CurrentUser me, @PathVariable long id) {
+        access.requireStaff(me);
+        ConversationStore.Message message = store.message(id).orElseThrow(() -> ApiException.notFound("message", id));
+        ConversationStore.Conversation conversation = readable(me, message.conversationId());
+        if (message.category() == null) {
+            throw ApiException.conflict("message-not-flagged");
+        }
+        store.markWrong(id, me.id());
+        audit.record(me, "moderation.wrong", "message", id, conversation.userId() + ":" + message.category());
+    }
+
+    @PostMapping(path = "/api/conversations/{id}/messages", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "Send a message and stream the reply (SSE: message, token, done | reply | blocked | error)")
+    SseEmitter send(CurrentUser me, @PathVariable long id, @Valid @RequestBody NewMessage request) {
+        ConversationStore.Conversation conversation = store.find(id)
+                .filter(c -> c.userId() == me.id())
+                .orElseThrow(() -> ApiException.notFound("conversation", id));
+        // Policy, quiet hours, caps and the model's admission fail here, before any event: a plain problem response.
+        Object turn = tutor.begin(me, conversation, request.content().strip());
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+        Locale locale = LocaleContextHolder.getLocale();
+        if (turn instanceof TutorService.Answered answered) {
+            send(emitter, "message", Map.of("userMessageId", answered.userMessageId(), "replyId", answered.replyId()));
+            send(emitter, "reply", Map.of("messageId", answered.replyId(), "text", answered.reply(),
+                    "category", answered.category()));
+            send(emitter, "done", Map.of("messageId", answered.replyId()));
+            emitter.complete();
+            return emitter;
+        }
+        TutorService.Turn next = (TutorService.Turn) turn;
+        Reply reply = new Reply(emitter, next, locale);
+        send(emitter, "message", Map.of("userMessageId", next.userMessageId(), "replyId", next.replyId()));
+        try {
+            reply.handle = gateway.stream(next.call(), reply);
+        } catch (LlmException e) {
+            store.finish(next.replyId(), "", ConversationStore.Status.FAILED, null);
+            throw e;
+        }
+        emitter.onCompletion(reply::clientGone);
+        emitter.onTimeout(reply::clientGone);
+        emitter.onError(error -> reply.clientGone());
+        return emitter;
+    }
+
+    /** The conversation's owner, or staff who may read that student's records. */
+    private ConversationStore.Conversation readable(CurrentUser me, long id) {
+        ConversationStore.Conversation conversation = store.find(id)
+                .orElseThrow(() -> ApiException.notFound("conversation", id));
+        access.checkSameSchool(me, conversation.schoolId(), "conversation", id);
+        if (conversation.userId() != me.id()) {
+            if (conversation.assistant() != ConversationStore.Assistant.BUDDY) {
+                // A teacher's own assistant conversations are theirs alone.
+                throw ApiException.notFound("conversation", id);
+            }
+            access.requireStaff(me);
+            access.checkStudent(me, conversation.userId());
+        }
+        return conversation;
+    }
+
+    private static boolean send(SseEmitter emitter, String name, Object data) {
+        try {
+            emitter.send(SseEmitter.event().name(name).data(data));
+            return true;
+        } catch (IOException | IllegalStateException gone) {
+            return false;
+        }
+    }
+
+    /** A streaming reply: tokens out to the client, checked as they grow, stored when finished. */
+    private final class Reply implements TokenSink {
+
+        private final SseEmitter emitter;
+        private final TutorService.Turn turn;
+        private final Locale locale;
+        private final StringBuilder text = new StringBuilder();
+        private int checkedAt;
+        private volatile boolean finished;
+        volatile CallHandle handle;
+
+        Reply(SseEmitter emitter, TutorService.Turn turn, Locale locale) {
+            this.emitter = emitter;
+            this.turn = turn;
+            this.locale = locale;
+        }
+
+        @Override
+        public void onQueued(int ahead, long estimatedWaitMillis) {
+            send(emitter, "queued", Map.of("ahead", ahead, "estimatedWaitMillis", estimatedWaitMillis));
+        }
+
+        @Override
+        public synchronized void onToken(String token) {
+            if (finished) {
+                return;
+            }
+            text.append(token);
+            if (text.length() - checkedAt >= CHECK_EVERY) {
+                checkedAt = text.length();
+                if (violation(false) != null) {
+                    return;
+                }
+            }
+            if (!send(emitter, "token", Map.of("text", token))) {
+                clientGone();
+            }
+        }
+
+        @Override
+        public synchronized void onComplete(Usage usage) {
+            if (finished) {
+                return;
+            }
+            if (violation(true) != null) {
+                return;
+            }
+            finished = true;
+            store.finish(turn.replyId(), text.toString(), ConversationStore.Status.COMPLETE, null);
+            send(emitter, "done", Map.of("messageId", turn.replyId()));
+            emitter.complete();
+        }
+
+        @Override
+        public synchronized void onError(LlmException error) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
+            send(emitter, "error", problems.of(error, locale));
+            emitter.complete();
+        }
+
+        /**
+         * A leak of the system prompt, or (for students) a flagged phrase in the reply: the reply is
+         * stopped, stored as BLOCKED with what the student is shown instead, and the client told.
+         */
+        private String violation(boolean whole) {
+            String reason = null;
+            Category category = null;
+            if (turn.canary().leakedIn(text.toString())) {
+                reason = "system-prompt";
+            } else if (turn.student()) {
+                Moderation.Verdict verdict = whole
+                        ? moderation.check(turn.schoolId(), turn.userId(), text.toString(), Moderation.Direction.OUT)
+                        : moderation.byLists(turn.schoolId(), text.toString());
+                if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
+                    reason = "moderation";
+                    category = verdict.category();
+                }
+            }
+            if (reason == null) {
+                return null;
+            }
+            finished = true;
+            if (handle != null) {
+                handle.cancel();
+            }
+            String shown = tutor.blockedReply(category);
+            store.finish(turn.replyId(), shown, ConversationStore.Status.BLOCKED, category);
+            send(emitter, "blocked", Map.of("messageId", turn.replyId(), "reason", reason, "text", shown));
+            emitter.complete();
+            return reason;
+        }
+
+        void clientGone() {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                // Nobody is reading: free the model's slot, keep what was written, marked as cut off.
+                store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
+            }
+            if (handle != null) {
+                handle.cancel();
+            }
+        }
+    }
+}

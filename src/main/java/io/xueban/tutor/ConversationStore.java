@@ -1,0 +1,127 @@
+package io.xueban.tutor;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+import io.xueban.safety.Category;
+import io.xueban.system.Db;
+
+/** Conversations and their messages in the database. */
+@Service
+class ConversationStore {
+
+    enum Assistant { BUDDY, TEACHER_ASSISTANT }
+
+    enum Status { COMPLETE, STREAMING, FAILED, BLOCKED }
+
+    record Conversation(long id, long schoolId, long userId, Assistant assistant, String title, Long itemId,
+            Instant createdAt, Instant updatedAt) {
+    }
+
+    record Message(long id, long conversationId, String role, String content, Status status, Category category,
+            Long flagWrongBy, Instant createdAt) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    ConversationStore(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    long create(long schoolId, long userId, Assistant assistant, String title, Long itemId) {
+        Instant now = now();
+        return Db.insert(jdbc, """
+                        INSERT INTO conversation (school_id, user_id, assistant, title, item_id, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                schoolId, userId, assistant.name(), title, itemId, Db.utc(now), Db.utc(now));
+    }
+
+    Optional<Conversation> find(long id) {
+        return jdbc.sql("SELECT * FROM conversation WHERE id = ?").param(id).query(this::conversationRow).optional();
+    }
+
+    List<Conversation> ofUser(long userId, int limit) {
+        return jdbc.sql("SELECT * FROM conversation WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT ?")
+                .params(userId, limit).query(this::conversationRow).list();
+    }
+
+    /** Messages older than {@code beforeId} (all when null), newest first. */
+    List<Message> messages(long conversationId, Long beforeId, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM message WHERE conversation_id = ? AND (CAST(? AS BIGINT) IS NULL OR id < ?)
+                        ORDER BY id DESC LIMIT ?""")
+                .params(conversationId, beforeId, beforeId, limit).query(this::messageRow).list();
+    }
+
+    Optional<Message> message(long id) {
+        return jdbc.sql("SELECT * FROM message WHERE id = ?").param(id).query(this::messageRow).optional();
+    }
+
+    long insertMessage(long schoolId, long conversationId, String role, String content, Status status, Category category) {
+        Instant now = now();
+        jdbc.sql("UPDATE conversation SET updated_at = ? WHERE id = ?").params(Db.utc(now), conversationId).update();
+        return Db.insert(jdbc, """
+                        INSERT INTO message (conversation_id, school_id, role, content, status, category, severity, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                conversationId, schoolId, role, content, status.name(), category == null ? null : category.name(),
+                category == null ? null : category.severity().name(), Db.utc(now));
+    }
+
+    void finish(long messageId, String content, Status status, Category category) {
+        jdbc.sql("UPDATE message SET content = ?, status = ?, category = ?, severity = ? WHERE id = ?")
+                .params(content, status.name(), category == null ? null : category.name(),
+                        category == null ? null : category.severity().name(), messageId)
+                .update();
+    }
+
+    void markWrong(long messageId, long teacherId) {
+        jdbc.sql("UPDATE message SET flag_wrong_by = ? WHERE id = ?").params(teacherId, messageId).update();
+    }
+
+    /** Messages the user sent since a moment (the daily cap). */
+    int sentSince(long userId, Instant since) {
+        return jdbc.sql("""
+                        SELECT COUNT(*) FROM message m JOIN conversation c ON c.id = m.conversation_id
+                        WHERE c.user_id = ? AND m.role = 'USER' AND m.created_at >= ?""")
+                .params(userId, Db.utc(since)).query(Integer.class).single();
+    }
+
+    /** How many answers the student has recorded on an item (the buddy's answer policy). */
+    int attempts(long studentId, long itemId) {
+        return jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ? AND item_id = ?").params(studentId, itemId)
+                .query(Integer.class).single();
+    }
+
+    /** Deletes a school's conversations untouched since {@code cutoff}; returns how many. */
+    int purge(long schoolId, Instant cutoff) {
+        return jdbc.sql("DELETE FROM conversation WHERE school_id = ? AND updated_at < ?")
+                .params(schoolId, Db.utc(cutoff)).update();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private Conversation conversationRow(ResultSet rs, int row) throws SQLException {
+        return new Conversation(rs.getLong("id"), rs.getLong("school_id"), rs.getLong("user_id"),
+                Assistant.valueOf(rs.getString("assistant")), rs.getString("title"), Db.nullableLong(rs, "item_id"),
+                Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"));
+    }
+
+    private Message messageRow(ResultSet rs, int row) throws SQLException {
+        String category = rs.getString("category");
+        return new Message(rs.getLong("id"), rs.getLong("conversation_id"), rs.getString("role"), rs.getString("content"),
+                Status.valueOf(rs.getString("status")), category == null ? null : Category.valueOf(category),
+                Db.nullableLong(rs, "flag_wrong_by"), Db.instant(rs, "created_at"));
+    }
+}

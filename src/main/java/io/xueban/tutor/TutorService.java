@@ -1,0 +1,231 @@
+package io.xueban.tutor;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.Items;
+import io.xueban.curriculum.KnowledgePoint;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.insight.MasteryService;
+import io.xueban.insight.StudentSnapshot;
+import io.xueban.knowledge.KnowledgeContext;
+import io.xueban.knowledge.KnowledgeQuery;
+import io.xueban.knowledge.KnowledgeRetriever;
+import io.xueban.knowledge.Passage;
+import io.xueban.llm.LlmCall;
+import io.xueban.llm.ModelRole;
+import io.xueban.llm.Priority;
+import io.xueban.llm.PromptTemplates;
+import io.xueban.path.StudentPaths;
+import io.xueban.safety.AiPolicy;
+import io.xueban.safety.Alerts;
+import io.xueban.safety.Category;
+import io.xueban.safety.Moderation;
+import io.xueban.safety.SafetySettings;
+import io.xueban.safety.SafetySettingsStore;
+import io.xueban.security.CurrentUser;
+import io.xueban.security.Role;
+import io.xueban.system.ApiException;
+
+/**
+ * One turn of a conversation, up to the model call. For a student: the AI-use policy, quiet
+ * hours and the daily cap are checked; the message is moderated and stored (with its alert, in
+ * the same transaction, when it needs one); a message that calls for care is answered at once
+ * with a safe, caring reply and the school's support contacts, without the model. Otherwise the
+ * reply is prepared (STREAMING) and the prompt built: the assistant's instructions with a fresh
+ * canary, what the buddy should know of the student, library passages and the student's words
+ * as quoted data, and the recent conversation.
+ */
+@Service
+class TutorService {
+
+    /** Messages of the conversation the model sees. */
+    static final int HISTORY = 12;
+    static final int SOURCES = 3;
+
+    /** A turn ready for the model: its reply row, the call, and how to recognise a leak. */
+    record Turn(long userMessageId, long replyId, LlmCall call, Canary canary, long schoolId, long userId,
+            boolean student) {
+    }
+
+    /** A turn answered without the model (care, refusal, privacy reminder). */
+    record Answered(long userMessageId, long replyId, String reply, Category category) {
+    }
+
+    private final ConversationStore store;
+    private final Moderation moderation;
+    private final Alerts alerts;
+    private final AiPolicy policy;
+    private final SafetySettingsStore safety;
+    private final PromptTemplates prompts;
+    private final KnowledgeRetriever retriever;
+    private final KnowledgeContext knowledgeContext;
+    private final MasteryService mastery;
+    private final KnowledgePoints knowledgePoints;
+    private final StudentPaths paths;
+    private final Items items;
+    private final MessageSource messages;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    TutorService(ConversationStore store, Moderation moderation, Alerts alerts, AiPolicy policy,
+            SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
+            KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentPaths paths,
+            Items items, MessageSource messages, PlatformTransactionManager transactions, Clock clock,
+            @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+        this.store = store;
+        this.moderation = moderation;
+        this.alerts = alerts;
+        this.policy = policy;
+        this.safety = safety;
+        this.prompts = prompts;
+        this.retriever = retriever;
+        this.knowledgeContext = knowledgeContext;
+        this.mastery = mastery;
+        this.knowledgePoints = knowledgePoints;
+        this.paths = paths;
+        this.items = items;
+        this.messages = messages;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
+        this.zone = zone;
+    }
+
+    /** Either a turn for the model, or one answered already. The caller has checked the conversation is the user's. */
+    Object begin(CurrentUser me, ConversationStore.Conversation conversation, String text) {
+        boolean student = me.is(Role.STUDENT);
+        SafetySettings settings = safety.of(me.schoolId());
+        if (student) {
+            policy.require(me.id());
+            ZonedDateTime now = clock.instant().atZone(zone);
+            if (settings.quietAt(now.toLocalTime())) {
+                throw ApiException.forbidden("quiet-hours", settings.quietStart(), settings.quietEnd());
+            }
+            LocalDate today = now.toLocalDate();
+            if (store.sentSince(me.id(), today.atStartOfDay(zone).toInstant()) >= settings.dailyCap()) {
+                throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "daily-cap-reached", settings.dailyCap());
+            }
+        }
+        Moderation.Verdict verdict = student ? moderation.check(me.schoolId(), me.id(), text, Moderation.Direction.IN)
+                : Moderation.Verdict.CLEAN;
+        Optional<String> answer = verdict.flagged() ? Optional.of(careReply(verdict.category(), settings)) : Optional.empty();
+        long[] ids = transaction.execute(status -> {
+            long userMessage = store.insertMessage(me.schoolId(), conversation.id(), "USER", text,
+                    ConversationStore.Status.COMPLETE, verdict.category());
+            if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
+                alerts.raise(me.schoolId(), me.id(), userMessage, verdict.category(), text);
+            }
+            long reply = store.insertMessage(me.schoolId(), conversation.id(), "ASSISTANT", answer.orElse(""),
+                    answer.isPresent() ? ConversationStore.Status.COMPLETE : ConversationStore.Status.STREAMING, null);
+            return new long[] {userMessage, reply};
+        });
+        if (answer.isPresent()) {
+            return new Answered(ids[0], ids[1], answer.get(), verdict.category());
+        }
+        return prepare(me, conversation, text, ids[0], ids[1], settings);
+    }
+
+    /** What the buddy says, without the model, to a message that calls for care, a refusal or a reminder. */
+    String careReply(Category category, SafetySettings settings) {
+        String contacts = String.join("\n", settings.supportContacts().stream().map(c -> "- " + c).toList());
+        return messages.getMessage("tutor.care." + category.name(), new Object[] {contacts}, Locale.SIMPLIFIED_CHINESE);
+    }
+
+    /** What the student sees instead of a reply that had to be stopped. */
+    String blockedReply(Category category) {
+        return messages.getMessage(category == null ? "tutor.blocked" : "tutor.blocked.flagged", null,
+                Locale.SIMPLIFIED_CHINESE);
+    }
+
+    private Turn prepare(CurrentUser me, ConversationStore.Conversation conversation, String text, long userMessage,
+            long reply, SafetySettings settings) {
+        boolean student = me.is(Role.STUDENT);
+        Canary canary = Canary.fresh();
+        List<Passage> passages = retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, SOURCES));
+        Map<String, Object> values = new HashMap<>();
+        values.put("canary", canary.token());
+        values.put("sources", passages.isEmpty() ? "" : knowledgeContext.render(passages));
+        if (student) {
+            values.put("answerPolicy", answerPolicy(me, conversation, settings));
+            values.put("studentContext", studentContext(me));
+        }
+        String system = prompts.render(student ? "tutor/buddy" : "tutor/assistant", values);
+        canary.guarding(system);
+
+        List<ChatMessage> chat = new ArrayList<>();
+        chat.add(SystemMessage.from(system));
+        List<ConversationStore.Message> recent = new ArrayList<>(store.messages(conversation.id(), userMessage, HISTORY));
+        recent.sort(Comparator.comparingLong(ConversationStore.Message::id));
+        for (ConversationStore.Message m : recent) {
+            if (m.status() == ConversationStore.Status.COMPLETE && !m.content().isBlank()) {
+                chat.add(m.role().equals("USER") ? UserMessage.from(quotedMessage(m.content(), student))
+                        : AiMessage.from(m.content()));
+            }
+        }
+        chat.add(UserMessage.from(quotedMessage(text, student)));
+        LlmCall call = LlmCall.of(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), chat)
+                .withTemperature(0.3);
+        return new Turn(userMessage, reply, call, canary, me.schoolId(), me.id(), student);
+    }
+
+    /** A student's words as quoted data (angle brackets neutralised); a teacher's as they are. */
+    private String quotedMessage(String text, boolean student) {
+        return student ? prompts.render("tutor/student-message", Map.of("message",
+                text.replace('<', '＜').replace('>', '＞'))) : text;
+    }
+
+    private String answerPolicy(CurrentUser me, ConversationStore.Conversation conversation, SafetySettings settings) {
+        if (conversation.itemId() == null) {
+            return "学生问的如果是作业或练习题，同样以引导为主，不直接给出最终答案。";
+        }
+        Optional<ItemFacts> item = items.findFacts(me.schoolId(), conversation.itemId());
+        String stem = item.map(i -> "这次对话针对老师布置的题目：“" + i.stem().replace('<', '＜').replace('>', '＞') + "”。")
+                .orElse("");
+        int attempts = store.attempts(me.id(), conversation.itemId());
+        boolean mayAnswer = settings.answerAfter() > 0 && attempts >= settings.answerAfter();
+        return stem + (mayAnswer ? "学生已经尝试了 " + attempts + " 次，可以在引导之后给出完整解答和最终答案。"
+                : "学生还没有尝试足够的次数（已尝试 " + attempts + " 次），不要给出这道题的最终答案，只给提示。");
+    }
+
+    /** The student's current path step and their weakest points, as the buddy should know them. */
+    private String studentContext(CurrentUser me) {
+        StringBuilder context = new StringBuilder();
+        paths.nextStep(me.schoolId(), me.id()).ifPresent(step ->
+                context.append("- 当前学习步骤：").append(step.kpName()).append("（").append(step.explanation()).append("）\n"));
+        StudentSnapshot snapshot = mastery.snapshot(me.schoolId(), me.id());
+        Map<Long, String> names = new HashMap<>();
+        knowledgePoints.list(me.schoolId(), null).forEach((KnowledgePoint kp) -> names.put(kp.id(), kp.name()));
+        List<String> weak = snapshot.knowledgePoints().entrySet().stream()
+                .filter(e -> e.getValue().attempts() > 0 && names.containsKey(e.getKey()))
+                .sorted(Comparator.comparingDouble(e -> e.getValue().probability()))
+                .limit(3)
+                .map(e -> names.get(e.getKey()))
+                .toList();
+        if (!weak.isEmpty()) {
+            context.append("- 目前较薄弱的知识点：").append(String.join("、", weak)).append('\n');
+        }
+        return context.isEmpty() ? "（暂无学情数据）" : context.toString().strip();
+    }
+}

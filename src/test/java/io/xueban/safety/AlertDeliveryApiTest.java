@@ -1,0 +1,137 @@
+package io.xueban.safety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import io.xueban.llm.ScriptedBackend;
+import io.xueban.llm.ScriptedModelServer;
+import io.xueban.system.Db;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An alert is never lost: written with the student's message, delivered by the outbox, tried
+ * again after a failed delivery, and delivered once however often a round runs. Delivery rounds
+ * run only when the test says (the background interval is set to an hour).
+ */
+@XuebanTest
+class AlertDeliveryApiTest {
+
+    static final ScriptedModelServer SERVER = ScriptedBackend.start();
+
+    @DynamicPropertySource
+    static void settings(DynamicPropertyRegistry registry) {
+        ScriptedBackend.register(registry, SERVER);
+        registry.add("xueban.safety.delivery-interval", () -> "PT1H");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        SERVER.close();
+    }
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    AlertDelivery delivery;
+    @MockitoSpyBean
+    InAppChannel inApp;
+
+    @Test
+    void aSelfHarmAlertReachesTheTeacherOnceEvenWhenTheFirstDeliveryFails() throws Exception {
+        TestSchools.School school = schools.create();
+        String student = schools.bearer(school.student1Name());
+        mvc.perform(post("/api/ai-policy/accept").header(HttpHeaders.AUTHORIZATION, student)).andExpect(status().isOk());
+        long conversation = json.readTree(mvc.perform(post("/api/conversations").header(HttpHeaders.AUTHORIZATION, student)
+                        .contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .andReturn().getResponse().getContentAsString()).get("id").asLong();
+        MvcResult started = mvc.perform(post("/api/conversations/" + conversation + "/messages")
+                        .header(HttpHeaders.AUTHORIZATION, student).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"content\":\"I want to die, nobody cares\"}"))
+                .andExpect(status().isOk()).andReturn();
+        assertThat(mvc.perform(asyncDispatch(started)).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .contains("event:reply");
+        long alert = jdbc.sql("SELECT id FROM alert WHERE student_id = ?").param(school.student1()).query(Long.class).single();
+
+        doThrow(new IllegalStateException("notification store unavailable")).doCallRealMethod().when(inApp).deliver(any());
+        assertThat(delivery.deliverDue()).isZero();
+        assertThat(jdbc.sql("SELECT status || ':' || attempts FROM outbox WHERE alert_id = ?").param(alert)
+                .query(String.class).single()).isEqualTo("PENDING:1");
+        assertThat(delivery.deliverDue()).as("not due again yet").isZero();
+
+        makeDueNow();
+        assertThat(delivery.deliverDue()).isEqualTo(1);
+        makeDueNow();
+        assertThat(delivery.deliverDue()).isZero();
+
+        JsonNode notifications = json.readTree(mvc.perform(get("/api/notifications")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
+        assertThat(notifications).hasSize(1);
+        assertThat(notifications.get(0).get("text").asString()).contains("自伤倾向").contains("一班学生");
+        assertThat(json.readTree(mvc.perform(get("/api/notifications")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher2Name())))
+                .andReturn().getResponse().getContentAsString())).isEmpty();
+        mvc.perform(post("/api/notifications/" + notifications.get(0).get("id").asLong() + "/read")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher2Name())))
+                .andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aDeliveryThatDiedHalfWayIsDeliveredOnceOnTheNextRound() {
+        TestSchools.School school = schools.create();
+        long alert = Db.insert(jdbc, """
+                        INSERT INTO alert (school_id, student_id, category, severity, excerpt, created_at)
+                        VALUES (?, ?, 'BULLYING', 'MEDIUM', '有人欺负我', CURRENT_TIMESTAMP)""", school.id(), school.student1());
+        jdbc.sql("""
+                        INSERT INTO outbox (school_id, alert_id, recipient_id, channel, status, attempts, next_attempt)
+                        VALUES (?, ?, ?, 'IN_APP', 'PENDING', 0, CURRENT_TIMESTAMP - INTERVAL '1' MINUTE)""")
+                .params(school.id(), alert, school.teacher1()).update();
+        long outbox = jdbc.sql("SELECT id FROM outbox WHERE alert_id = ?").param(alert).query(Long.class).single();
+        // The notification was written, then the instance died before the outbox row was marked.
+        jdbc.sql("""
+                        INSERT INTO notification (school_id, user_id, alert_id, outbox_id, text, created_at)
+                        VALUES (?, ?, ?, ?, '安全提醒', CURRENT_TIMESTAMP)""")
+                .params(school.id(), school.teacher1(), alert, outbox).update();
+
+        assertThat(delivery.deliverDue()).isEqualTo(1);
+
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notification WHERE outbox_id = ?").param(outbox).query(Integer.class)
+                .single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT status FROM outbox WHERE id = ?").param(outbox).query(String.class).single())
+                .isEqualTo("DELIVERED");
+    }
+
+    private void makeDueNow() {
+        jdbc.sql("UPDATE outbox SET next_attempt = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE status = 'PENDING'")
+                .update();
+    }
+}
