@@ -57,7 +57,7 @@ class SecurityConfiguration {
     SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
                                     AuthenticationManager authenticationManager) throws Exception {
         // Machine clients get problem+json; people in a browser get the login page.
-        RequestMatcher api = new OrRequestMatcher(pathPattern("/api/**"), pathPattern("/actuator/**"));
+        RequestMatcher api = new OrRequestMatcher(pathPattern("/api/**"), pathPattern("/actuator/**"), pathPattern("/v1/**"));
         RequestMatcher tokenRequest = pathPattern(HttpMethod.POST, "/api/tokens");
         RequestMatcher bearer = BearerTokenFilter::hasBearerToken;
         http

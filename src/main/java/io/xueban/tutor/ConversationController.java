@@ -28,13 +28,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.xueban.curriculum.Items;
-import io.xueban.llm.CallHandle;
 import io.xueban.llm.LlmException;
 import io.xueban.llm.LlmGateway;
-import io.xueban.llm.TokenSink;
 import io.xueban.llm.Usage;
 import io.xueban.safety.AuditLog;
-import io.xueban.safety.Category;
 import io.xueban.safety.Moderation;
 import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
@@ -55,8 +52,6 @@ import io.xueban.system.Problems;
 class ConversationController {
 
     static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
-    /** The reply is checked for leaks and flagged phrases each time it grows by this many characters. */
-    static final int CHECK_EVERY = 60;
 
     record NewConversation(@Size(max = 200) String title, Long itemId) {
     }
@@ -157,10 +152,10 @@ class ConversationController {
             return emitter;
         }
         TutorService.Turn next = (TutorService.Turn) turn;
-        Reply reply = new Reply(emitter, next, locale);
+        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, new SseListener(emitter, problems, locale));
         send(emitter, "message", Map.of("userMessageId", next.userMessageId(), "replyId", next.replyId()));
         try {
-            reply.handle = gateway.stream(next.call(), reply);
+            reply.attach(gateway.stream(next.call(), reply));
         } catch (LlmException e) {
             store.finish(next.replyId(), "", ConversationStore.Status.FAILED, null);
             throw e;
@@ -196,114 +191,45 @@ class ConversationController {
         }
     }
 
-    /** A streaming reply: tokens out to the client, checked as they grow, stored when finished. */
-    private final class Reply implements TokenSink {
+    /** Our SSE events for a streaming reply. */
+    private static final class SseListener implements ReplyStream.Listener {
 
         private final SseEmitter emitter;
-        private final TutorService.Turn turn;
+        private final Problems problems;
         private final Locale locale;
-        private final StringBuilder text = new StringBuilder();
-        private int checkedAt;
-        private volatile boolean finished;
-        volatile CallHandle handle;
 
-        Reply(SseEmitter emitter, TutorService.Turn turn, Locale locale) {
+        SseListener(SseEmitter emitter, Problems problems, Locale locale) {
             this.emitter = emitter;
-            this.turn = turn;
+            this.problems = problems;
             this.locale = locale;
         }
 
         @Override
-        public void onQueued(int ahead, long estimatedWaitMillis) {
+        public void queued(int ahead, long estimatedWaitMillis) {
             send(emitter, "queued", Map.of("ahead", ahead, "estimatedWaitMillis", estimatedWaitMillis));
         }
 
         @Override
-        public synchronized void onToken(String token) {
-            if (finished) {
-                return;
-            }
-            text.append(token);
-            if (text.length() - checkedAt >= CHECK_EVERY) {
-                checkedAt = text.length();
-                if (violation(false) != null) {
-                    return;
-                }
-            }
-            if (!send(emitter, "token", Map.of("text", token))) {
-                clientGone();
-            }
+        public boolean token(String text) {
+            return send(emitter, "token", Map.of("text", text));
         }
 
         @Override
-        public synchronized void onComplete(Usage usage) {
-            if (finished) {
-                return;
-            }
-            if (violation(true) != null) {
-                return;
-            }
-            finished = true;
-            store.finish(turn.replyId(), text.toString(), ConversationStore.Status.COMPLETE, null);
-            send(emitter, "done", Map.of("messageId", turn.replyId()));
+        public void done(long messageId, String text, Usage usage) {
+            send(emitter, "done", Map.of("messageId", messageId));
             emitter.complete();
         }
 
         @Override
-        public synchronized void onError(LlmException error) {
-            if (finished) {
-                return;
-            }
-            finished = true;
-            store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
+        public void blocked(long messageId, String reason, String shown) {
+            send(emitter, "blocked", Map.of("messageId", messageId, "reason", reason, "text", shown));
+            emitter.complete();
+        }
+
+        @Override
+        public void failed(long messageId, LlmException error) {
             send(emitter, "error", problems.of(error, locale));
             emitter.complete();
-        }
-
-        /**
-         * A leak of the system prompt, or (for students) a flagged phrase in the reply: the reply is
-         * stopped, stored as BLOCKED with what the student is shown instead, and the client told.
-         */
-        private String violation(boolean whole) {
-            String reason = null;
-            Category category = null;
-            if (turn.canary().leakedIn(text.toString())) {
-                reason = "system-prompt";
-            } else if (turn.student()) {
-                Moderation.Verdict verdict = whole
-                        ? moderation.check(turn.schoolId(), turn.userId(), text.toString(), Moderation.Direction.OUT)
-                        : moderation.byLists(turn.schoolId(), text.toString());
-                if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
-                    reason = "moderation";
-                    category = verdict.category();
-                }
-            }
-            if (reason == null) {
-                return null;
-            }
-            finished = true;
-            if (handle != null) {
-                handle.cancel();
-            }
-            String shown = tutor.blockedReply(category);
-            store.finish(turn.replyId(), shown, ConversationStore.Status.BLOCKED, category);
-            send(emitter, "blocked", Map.of("messageId", turn.replyId(), "reason", reason, "text", shown));
-            emitter.complete();
-            return reason;
-        }
-
-        void clientGone() {
-            synchronized (this) {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-                // Nobody is reading: free the model's slot, keep what was written, marked as cut off.
-                store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
-            }
-            if (handle != null) {
-                handle.cancel();
-            }
         }
     }
 }

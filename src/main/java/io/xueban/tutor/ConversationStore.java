@@ -46,6 +46,20 @@ class ConversationStore {
                 schoolId, userId, assistant.name(), title, itemId, Db.utc(now), Db.utc(now));
     }
 
+    /** A conversation of the OpenAI-compatible endpoint, found again by the key of its opening message. */
+    long createExternal(long schoolId, long userId, Assistant assistant, String title, String key) {
+        long id = create(schoolId, userId, assistant, title, null);
+        jdbc.sql("UPDATE conversation SET external_key = ? WHERE id = ?").params(key, id).update();
+        return id;
+    }
+
+    /** The user's latest conversation opened with this key. */
+    Optional<Conversation> findExternal(long userId, String key) {
+        return jdbc.sql("SELECT * FROM conversation WHERE user_id = ? AND external_key = ?"
+                        + " ORDER BY updated_at DESC, id DESC LIMIT 1")
+                .params(userId, key).query(this::conversationRow).optional();
+    }
+
     Optional<Conversation> find(long id) {
         return jdbc.sql("SELECT * FROM conversation WHERE id = ?").param(id).query(this::conversationRow).optional();
     }

@@ -1,0 +1,150 @@
+package io.xueban.tutor;
+
+import io.xueban.llm.CallHandle;
+import io.xueban.llm.LlmException;
+import io.xueban.llm.TokenSink;
+import io.xueban.llm.Usage;
+import io.xueban.safety.Category;
+import io.xueban.safety.Moderation;
+
+/**
+ * A reply as the model streams it, whatever carries it to the client (our SSE events, or the
+ * OpenAI-compatible chunks): tokens are passed on and checked as the reply grows (a leak of the
+ * system prompt; for students, flagged phrases), the whole reply is moderated once more at the
+ * end, and the reply is stored as it ends: complete, blocked, or failed (the model failed or the
+ * client left, which also frees the model's slot).
+ */
+final class ReplyStream implements TokenSink {
+
+    /** The reply is checked each time it grows by this many characters. */
+    static final int CHECK_EVERY = 60;
+
+    /** Where the reply goes; {@code token} returns false when the client is gone. */
+    interface Listener {
+        default void queued(int ahead, long estimatedWaitMillis) {
+        }
+
+        boolean token(String text);
+
+        void done(long messageId, String text, Usage usage);
+
+        void blocked(long messageId, String reason, String shown);
+
+        void failed(long messageId, LlmException error);
+    }
+
+    private final TutorService.Turn turn;
+    private final ConversationStore store;
+    private final Moderation moderation;
+    private final TutorService tutor;
+    private final Listener listener;
+    private final StringBuilder text = new StringBuilder();
+    private int checkedAt;
+    private boolean finished;
+    private volatile CallHandle handle;
+
+    ReplyStream(TutorService.Turn turn, ConversationStore store, Moderation moderation, TutorService tutor,
+            Listener listener) {
+        this.turn = turn;
+        this.store = store;
+        this.moderation = moderation;
+        this.tutor = tutor;
+        this.listener = listener;
+    }
+
+    void attach(CallHandle value) {
+        handle = value;
+        synchronized (this) {
+            if (finished) {
+                value.cancel();
+            }
+        }
+    }
+
+    @Override
+    public void onQueued(int ahead, long estimatedWaitMillis) {
+        listener.queued(ahead, estimatedWaitMillis);
+    }
+
+    @Override
+    public synchronized void onToken(String token) {
+        if (finished) {
+            return;
+        }
+        text.append(token);
+        if (text.length() - checkedAt >= CHECK_EVERY) {
+            checkedAt = text.length();
+            if (stoppedFor(false)) {
+                return;
+            }
+        }
+        if (!listener.token(token)) {
+            clientGone();
+        }
+    }
+
+    @Override
+    public synchronized void onComplete(Usage usage) {
+        if (finished || stoppedFor(true)) {
+            return;
+        }
+        finished = true;
+        store.finish(turn.replyId(), text.toString(), ConversationStore.Status.COMPLETE, null);
+        listener.done(turn.replyId(), text.toString(), usage);
+    }
+
+    @Override
+    public synchronized void onError(LlmException error) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
+        listener.failed(turn.replyId(), error);
+    }
+
+    /** Nobody is reading: free the model's slot and keep what was written, marked as cut off. */
+    void clientGone() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
+        }
+        cancel();
+    }
+
+    /** A leak, or a flagged reply to a student: stopped, stored as BLOCKED with what is shown instead. */
+    private boolean stoppedFor(boolean whole) {
+        String reason = null;
+        Category category = null;
+        if (turn.canary().leakedIn(text.toString())) {
+            reason = "system-prompt";
+        } else if (turn.student()) {
+            Moderation.Verdict verdict = whole
+                    ? moderation.check(turn.schoolId(), turn.userId(), text.toString(), Moderation.Direction.OUT)
+                    : moderation.byLists(turn.schoolId(), text.toString());
+            if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
+                reason = "moderation";
+                category = verdict.category();
+            }
+        }
+        if (reason == null) {
+            return false;
+        }
+        finished = true;
+        cancel();
+        String shown = tutor.blockedReply(category);
+        store.finish(turn.replyId(), shown, ConversationStore.Status.BLOCKED, category);
+        listener.blocked(turn.replyId(), reason, shown);
+        return true;
+    }
+
+    private void cancel() {
+        CallHandle current = handle;
+        if (current != null) {
+            current.cancel();
+        }
+    }
+}
