@@ -26,10 +26,10 @@ public class ClassProfiles {
     static final int MISCONCEPTIONS = 5;
     private static final List<String> TIERS = List.of("BASIC", "CORE", "EXTENDED");
 
-    record WeakPoint(long kpId, String code, String name, double probability, MasteryLevel level) {
+    public record WeakPoint(long kpId, String code, String name, double probability, MasteryLevel level) {
     }
 
-    record AtRisk(long studentId, String name, List<WeakPoint> weak) {
+    public record AtRisk(long studentId, String name, List<WeakPoint> weak) {
     }
 
     private final MasteryViews views;
@@ -104,7 +104,7 @@ public class ClassProfiles {
      * Students below 基本掌握 on what the coming lessons need: the given knowledge points and all
      * their prerequisites. Most weak points first.
      */
-    List<AtRisk> atRisk(long schoolId, long classId, Set<Long> upcoming, Long subjectId) {
+    public List<AtRisk> atRisk(long schoolId, long classId, Set<Long> upcoming, Long subjectId) {
         Map<Long, KnowledgePoint> all = new HashMap<>();
         knowledgePoints.list(schoolId, null).forEach(kp -> all.put(kp.id(), kp));
         Set<Long> needed = new LinkedHashSet<>();

@@ -40,7 +40,7 @@ public class LlmException extends ApiException {
         return new LlmException(HttpStatus.GATEWAY_TIMEOUT, "llm-timeout", true, what);
     }
 
-    static LlmException failed(String backend, String reason, boolean transientFailure) {
+    public static LlmException failed(String backend, String reason, boolean transientFailure) {
         return new LlmException(HttpStatus.BAD_GATEWAY, "llm-failed", transientFailure, backend, reason);
     }
 

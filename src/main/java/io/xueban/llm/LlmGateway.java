@@ -147,7 +147,7 @@ public class LlmGateway {
     }
 
     private String complete(LlmCall call, ResponseFormat format, String schemaKey) {
-        if (call.temperature() != 0) {
+        if (call.temperature() != 0 || !call.tools().isEmpty()) {
             return callAndWait(call, format);
         }
         String key = ResponseCache.key(call.role(), modelsFor(call.role()), call.messages(), schemaKey);
@@ -383,6 +383,9 @@ public class LlmGateway {
         if (pending.format != null) {
             parameters.responseFormat(pending.format);
         }
+        if (!pending.call.tools().isEmpty()) {
+            parameters.toolSpecifications(pending.call.tools());
+        }
         ChatRequest request = ChatRequest.builder().messages(pending.call.messages()).parameters(parameters.build()).build();
         try {
             CancellableHttpClient.within(exchange,
@@ -472,6 +475,9 @@ public class LlmGateway {
             } catch (RuntimeException clientGone) {
                 return; // nobody left to tell
             }
+        }
+        if (response.aiMessage() != null && response.aiMessage().hasToolExecutionRequests()) {
+            pending.sink.onToolCalls(response.aiMessage().toolExecutionRequests());
         }
         pending.sink.onComplete(usage);
     }

@@ -1,5 +1,9 @@
 package io.xueban.llm;
 
+import java.util.List;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+
 /**
  * Where a streamed reply goes. Called from the gateway's threads, one call at a time and in
  * order: {@code onStart} once, then tokens, then exactly one of {@code onComplete} or
@@ -20,6 +24,10 @@ public interface TokenSink {
 
     /** Visible text (thinking removed). Throw to signal the client is gone: the call is cancelled. */
     void onToken(String text);
+
+    /** The model asks for tools to be run (only for calls that offered tools); called just before {@code onComplete}. */
+    default void onToolCalls(List<ToolExecutionRequest> calls) {
+    }
 
     void onComplete(Usage usage);
 

@@ -155,7 +155,7 @@ class ConversationController {
         ReplyStream reply = new ReplyStream(next, store, moderation, tutor, new SseListener(emitter, problems, locale));
         send(emitter, "message", Map.of("userMessageId", next.userMessageId(), "replyId", next.replyId()));
         try {
-            reply.attach(gateway.stream(next.call(), reply));
+            reply.attach(tutor.run(me, next, reply));
         } catch (LlmException e) {
             store.finish(next.replyId(), "", ConversationStore.Status.FAILED, null);
             throw e;

@@ -97,9 +97,9 @@ class OpenAiController {
         String id = "chatcmpl-" + (turn instanceof TutorService.Answered a ? a.replyId() : ((TutorService.Turn) turn).replyId());
         long created = clock.instant().getEpochSecond();
         if (Boolean.TRUE.equals(request.stream())) {
-            return stream(turn, id, created, request.model());
+            return stream(me, turn, id, created, request.model());
         }
-        return whole(turn, id, created, request.model());
+        return whole(me, turn, id, created, request.model());
     }
 
     /** The conversation the client's history belongs to: a new one for an opening message, else the latest with it. */
@@ -118,7 +118,7 @@ class OpenAiController {
         return store.find(store.createExternal(me.schoolId(), me.id(), assistant, title, key)).orElseThrow();
     }
 
-    private Map<String, Object> whole(Object turn, String id, long created, String model) throws Exception {
+    private Map<String, Object> whole(CurrentUser me, Object turn, String id, long created, String model) throws Exception {
         if (turn instanceof TutorService.Answered answered) {
             return completion(id, created, model, answered.reply(), "stop", null);
         }
@@ -145,7 +145,7 @@ class OpenAiController {
                 result.completeExceptionally(error);
             }
         });
-        reply.attach(gateway.stream(next.call(), reply));
+        reply.attach(tutor.run(me, next, reply));
         try {
             return result.get(ConversationController.STREAM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -156,7 +156,7 @@ class OpenAiController {
         }
     }
 
-    private SseEmitter stream(Object turn, String id, long created, String model) {
+    private SseEmitter stream(CurrentUser me, Object turn, String id, long created, String model) {
         SseEmitter emitter = new SseEmitter(ConversationController.STREAM_TIMEOUT.toMillis());
         Locale locale = LocaleContextHolder.getLocale();
         if (turn instanceof TutorService.Answered answered) {
@@ -189,7 +189,7 @@ class OpenAiController {
                 emitter.complete();
             }
         });
-        reply.attach(gateway.stream(next.call(), reply));
+        reply.attach(tutor.run(me, next, reply));
         emitter.onCompletion(reply::clientGone);
         emitter.onTimeout(reply::clientGone);
         emitter.onError(error -> reply.clientGone());

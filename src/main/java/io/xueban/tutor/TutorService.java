@@ -23,17 +23,27 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.TokenStream;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
 import io.xueban.curriculum.KnowledgePoint;
 import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.insight.ClassProfiles;
 import io.xueban.insight.MasteryService;
 import io.xueban.insight.StudentSnapshot;
 import io.xueban.knowledge.KnowledgeContext;
 import io.xueban.knowledge.KnowledgeQuery;
 import io.xueban.knowledge.KnowledgeRetriever;
 import io.xueban.knowledge.Passage;
+import io.xueban.llm.CallHandle;
+import io.xueban.llm.GatewayChatModel;
 import io.xueban.llm.LlmCall;
+import io.xueban.llm.LlmException;
+import io.xueban.llm.LlmGateway;
+import io.xueban.llm.TokenSink;
+import io.xueban.llm.Usage;
 import io.xueban.llm.ModelRole;
 import io.xueban.llm.Priority;
 import io.xueban.llm.PromptTemplates;
@@ -44,6 +54,7 @@ import io.xueban.safety.Category;
 import io.xueban.safety.Moderation;
 import io.xueban.safety.SafetySettings;
 import io.xueban.safety.SafetySettingsStore;
+import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
@@ -63,6 +74,8 @@ class TutorService {
     /** Messages of the conversation the model sees. */
     static final int HISTORY = 12;
     static final int SOURCES = 3;
+    /** Tool calls the assistant may chain in one turn. */
+    static final int MAX_TOOL_ROUNDS = 5;
 
     /** A turn ready for the model: its reply row, the call, and how to recognise a leak. */
     record Turn(long userMessageId, long replyId, LlmCall call, Canary canary, long schoolId, long userId,
@@ -85,6 +98,9 @@ class TutorService {
     private final KnowledgePoints knowledgePoints;
     private final StudentPaths paths;
     private final Items items;
+    private final AccessPolicy access;
+    private final ClassProfiles profiles;
+    private final LlmGateway gateway;
     private final MessageSource messages;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -93,8 +109,11 @@ class TutorService {
     TutorService(ConversationStore store, Moderation moderation, Alerts alerts, AiPolicy policy,
             SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
             KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentPaths paths,
-            Items items, MessageSource messages, PlatformTransactionManager transactions, Clock clock,
-            @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+            Items items, AccessPolicy access, ClassProfiles profiles, LlmGateway gateway, MessageSource messages,
+            PlatformTransactionManager transactions, Clock clock, @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+        this.access = access;
+        this.profiles = profiles;
+        this.gateway = gateway;
         this.store = store;
         this.moderation = moderation;
         this.alerts = alerts;
@@ -151,6 +170,48 @@ class TutorService {
     String careReply(Category category, SafetySettings settings) {
         String contacts = String.join("\n", settings.supportContacts().stream().map(c -> "- " + c).toList());
         return messages.getMessage("tutor.care." + category.name(), new Object[] {contacts}, Locale.SIMPLIFIED_CHINESE);
+    }
+
+    /** The teacher assistant as a LangChain4j AI service; its memory is filled from the stored conversation. */
+    interface TeacherAssistant {
+        TokenStream chat(@dev.langchain4j.service.UserMessage String message);
+    }
+
+    /**
+     * Runs a prepared turn: a student's straight through the gateway; a teacher's through the
+     * assistant, whose tools run with the teacher's permissions and whose every model call goes
+     * through the gateway too. Returns what cancels it.
+     */
+    CallHandle run(CurrentUser me, Turn turn, TokenSink sink) {
+        if (turn.student()) {
+            return gateway.stream(turn.call(), sink);
+        }
+        GatewayChatModel model = new GatewayChatModel(gateway, turn.call());
+        List<ChatMessage> messages = turn.call().messages();
+        MessageWindowChatMemory memory = MessageWindowChatMemory.withMaxMessages(HISTORY + 40);
+        messages.subList(0, messages.size() - 1).forEach(memory::add);
+        String question = ((UserMessage) messages.getLast()).singleText();
+        TeacherAssistant assistant = AiServices.builder(TeacherAssistant.class)
+                .streamingChatModel(model)
+                .chatMemory(memory)
+                .tools(new AssistantTools(me, access, profiles, knowledgePoints, items, mastery))
+                .maxSequentialToolsInvocations(MAX_TOOL_ROUNDS)
+                .build();
+        assistant.chat(question)
+                .onPartialResponse(token -> {
+                    try {
+                        sink.onToken(token);
+                    } catch (RuntimeException clientGone) {
+                        model.cancel();
+                    }
+                })
+                .onCompleteResponse(response -> sink.onComplete(new Usage("assistant", "tools",
+                        response.tokenUsage() == null ? null : response.tokenUsage().inputTokenCount(),
+                        response.tokenUsage() == null ? null : response.tokenUsage().outputTokenCount(), 0, 0, 0)))
+                .onError(error -> sink.onError(error instanceof LlmException llm ? llm
+                        : LlmException.failed("assistant", String.valueOf(error.getMessage()), false)))
+                .start();
+        return model::cancel;
     }
 
     /** What the student sees instead of a reply that had to be stopped. */

@@ -41,13 +41,25 @@ public final class ScriptedModelServer implements AutoCloseable {
     public enum Fault { NONE, STALL, CUT_MID_STREAM, MALFORMED_JSON, ERROR_503, ERROR_500, REFUSE }
 
     /** A scripted reply: {@code thinking} goes to Ollama's thinking field, {@code text} to the content. */
-    public record Reply(String text, String thinking) {
+    public record Reply(String text, String thinking, List<ToolCall> toolCalls) {
         /** In a reply's text, stands for the request's system prompt (a model that gives its instructions away). */
         public static final String SYSTEM_PROMPT = "{{system}}";
+
+        public Reply(String text, String thinking) {
+            this(text, thinking, List.of());
+        }
 
         public static Reply of(String text) {
             return new Reply(text, null);
         }
+
+        /** A reply that asks for a tool to be run, with arguments as a JSON object. */
+        public static Reply callTool(String name, String argumentsJson) {
+            return new Reply("", null, List.of(new ToolCall(name, argumentsJson)));
+        }
+    }
+
+    public record ToolCall(String name, String argumentsJson) {
     }
 
     private record Rule(Predicate<String> matches, Reply reply) {
@@ -298,9 +310,11 @@ public final class ScriptedModelServer implements AutoCloseable {
             throws IOException {
         requests.incrementAndGet();
         JsonNode body = json.readTree(request.body());
+        // Rules match the last user message, or a tool's result when that came last.
         String lastUser = "";
         for (JsonNode message : body.path("messages")) {
-            if (message.path("role").asString("").equals("user")) {
+            String role = message.path("role").asString("");
+            if (role.equals("user") || role.equals("tool")) {
                 JsonNode content = message.path("content");
                 lastUser = content.isString() ? content.asString() : content.toString();
             }
@@ -355,6 +369,9 @@ public final class ScriptedModelServer implements AutoCloseable {
                     for (String token : tokens(reply.thinking())) {
                         writeChunk(out, ollamaChunk(model, "", token));
                     }
+                }
+                if (!reply.toolCalls().isEmpty() && !openAi) {
+                    writeChunk(out, ollamaToolCalls(model, reply.toolCalls()));
                 }
                 for (int i = 0; i < tokens.size(); i++) {
                     if (now == Fault.CUT_MID_STREAM && i == tokens.size() / 2) {
@@ -413,7 +430,7 @@ public final class ScriptedModelServer implements AutoCloseable {
                 system = message.path("content").asString("");
             }
         }
-        return new Reply(reply.text().replace(Reply.SYSTEM_PROMPT, system), reply.thinking());
+        return new Reply(reply.text().replace(Reply.SYSTEM_PROMPT, system), reply.thinking(), reply.toolCalls());
     }
 
     private Reply replyFor(String prompt) {
@@ -455,6 +472,18 @@ public final class ScriptedModelServer implements AutoCloseable {
         ObjectNode message = chunk.putObject("message").put("role", "assistant").put("content", content);
         if (thinking != null) {
             message.put("thinking", thinking);
+        }
+        chunk.put("done", false);
+        return json.writeValueAsString(chunk) + "\n";
+    }
+
+    private String ollamaToolCalls(String model, List<ToolCall> calls) {
+        ObjectNode chunk = json.createObjectNode().put("model", model).put("created_at", "2026-11-28T00:00:00Z");
+        ObjectNode message = chunk.putObject("message").put("role", "assistant").put("content", "");
+        var array = message.putArray("tool_calls");
+        for (ToolCall call : calls) {
+            array.addObject().putObject("function").put("name", call.name())
+                    .set("arguments", json.readTree(call.argumentsJson()));
         }
         chunk.put("done", false);
         return json.writeValueAsString(chunk) + "\n";

@@ -1,0 +1,146 @@
+package io.xueban.tutor;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.langchain4j.agent.tool.P;
+import dev.langchain4j.agent.tool.Tool;
+import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.Items;
+import io.xueban.insight.ClassProfile;
+import io.xueban.insight.ClassProfiles;
+import io.xueban.insight.MasteryService;
+import io.xueban.insight.StudentSnapshot;
+import io.xueban.curriculum.KnowledgePoint;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.security.AccessPolicy;
+import io.xueban.security.CurrentUser;
+import io.xueban.system.ApiException;
+
+/**
+ * The teacher assistant's tools, made for one request and run with that teacher's permissions:
+ * every tool asks {@link AccessPolicy} first, and a refusal is what the model is told (it cannot
+ * reach another class's data by asking differently). The tools only read; none writes grades,
+ * rosters or accounts.
+ */
+final class AssistantTools {
+
+    private final CurrentUser me;
+    private final AccessPolicy access;
+    private final ClassProfiles profiles;
+    private final KnowledgePoints knowledgePoints;
+    private final Items items;
+    private final MasteryService mastery;
+
+    AssistantTools(CurrentUser me, AccessPolicy access, ClassProfiles profiles, KnowledgePoints knowledgePoints,
+            Items items, MasteryService mastery) {
+        this.me = me;
+        this.access = access;
+        this.profiles = profiles;
+        this.knowledgePoints = knowledgePoints;
+        this.items = items;
+        this.mastery = mastery;
+    }
+
+    @Tool("班级概况：人数、各知识点平均掌握度、三个层次的人数")
+    String classOverview(@P("班级 id") long classId) {
+        return guarded(() -> {
+            access.checkClass(me, classId);
+            ClassProfile profile = profiles.profileOf(me.schoolId(), classId, null);
+            StringBuilder text = new StringBuilder("班级人数：" + profile.students() + "\n");
+            profile.knowledgePoints().stream()
+                    .sorted(Comparator.comparingDouble(ClassProfile.KnowledgePointProfile::meanMastery))
+                    .limit(10)
+                    .forEach(kp -> text.append(kp.code()).append(" ").append(kp.name()).append("：平均掌握度 ")
+                            .append(Math.round(kp.meanMastery() * 100)).append("%\n"));
+            profile.tiers().forEach(tier -> text.append(tier.label()).append("层：").append(tier.studentIds().size())
+                    .append(" 人\n"));
+            return text.toString().strip();
+        });
+    }
+
+    @Tool("需要关注的学生：在指定知识点上掌握不足的学生及其薄弱点")
+    String studentsAtRisk(@P("班级 id") long classId, @P("知识点 id 列表") List<Long> kpIds) {
+        return guarded(() -> {
+            access.checkClass(me, classId);
+            List<ClassProfiles.AtRisk> students = profiles.atRisk(me.schoolId(), classId, Set.copyOf(kpIds), null);
+            if (students.isEmpty()) {
+                return "没有需要特别关注的学生。";
+            }
+            return students.stream()
+                    .map(s -> s.name() + "：" + s.weak().stream()
+                            .map(w -> w.name() + " " + Math.round(w.probability() * 100) + "%")
+                            .collect(Collectors.joining("、")))
+                    .collect(Collectors.joining("\n"));
+        });
+    }
+
+    @Tool("班级在某个知识点上的常见错误（多人选择的错误选项）")
+    String misconceptions(@P("班级 id") long classId, @P("知识点 id") long kpId) {
+        return guarded(() -> {
+            access.checkClass(me, classId);
+            List<ClassProfile.Misconception> found = profiles.profileOf(me.schoolId(), classId, null).misconceptions()
+                    .stream().filter(m -> m.kpIds().contains(kpId)).toList();
+            if (found.isEmpty()) {
+                return "这个知识点上没有多人共有的错误选项。";
+            }
+            return found.stream()
+                    .map(m -> "题目 " + m.itemCode() + " 选 " + m.option() + (m.optionText() == null ? "" : "（" + m.optionText() + "）")
+                            + "：" + m.chosenBy() + " 人，占 " + Math.round(m.share() * 100) + "%")
+                    .collect(Collectors.joining("\n"));
+        });
+    }
+
+    @Tool("从本校题库为某个知识点组一份课堂检测：按难度由易到难选题，返回题目 id、编码和题干")
+    String exitTicket(@P("知识点 id") long kpId, @P("题目数量，1 到 10") int count) {
+        return guarded(() -> {
+            if (knowledgePoints.existing(me.schoolId(), List.of(kpId)).isEmpty()) {
+                throw ApiException.notFound("knowledge-point", kpId);
+            }
+            List<ItemFacts> chosen = items.facts(me.schoolId()).stream()
+                    .filter(item -> item.kpIds().contains(kpId))
+                    .sorted(Comparator.comparingDouble((ItemFacts item) -> item.difficulty() == null ? 0 : item.difficulty())
+                            .thenComparingLong(ItemFacts::id))
+                    .limit(Math.max(1, Math.min(10, count)))
+                    .toList();
+            if (chosen.isEmpty()) {
+                return "题库中没有考查这个知识点的题目。";
+            }
+            return chosen.stream().map(item -> "id " + item.id() + "（" + item.code() + "）：" + item.stem().strip())
+                    .collect(Collectors.joining("\n"));
+        });
+    }
+
+    @Tool("某位学生的学习情况摘要（用于起草给家长的沟通短信）：掌握较好和较薄弱的知识点")
+    String studentSummary(@P("学生 id") long studentId) {
+        return guarded(() -> {
+            access.checkStudent(me, studentId);
+            StudentSnapshot snapshot = mastery.snapshot(me.schoolId(), studentId);
+            Map<Long, String> names = knowledgePoints.list(me.schoolId(), null).stream()
+                    .collect(Collectors.toMap(KnowledgePoint::id, KnowledgePoint::name));
+            List<Map.Entry<Long, StudentSnapshot.KnowledgePointState>> practised = snapshot.knowledgePoints().entrySet()
+                    .stream().filter(e -> e.getValue().attempts() > 0 && names.containsKey(e.getKey()))
+                    .sorted(Comparator.comparingDouble(e -> e.getValue().probability()))
+                    .toList();
+            if (practised.isEmpty()) {
+                return "这位学生还没有作答记录。";
+            }
+            String weak = practised.stream().limit(3).map(e -> names.get(e.getKey())).collect(Collectors.joining("、"));
+            String strong = practised.reversed().stream().limit(3).map(e -> names.get(e.getKey()))
+                    .collect(Collectors.joining("、"));
+            return "作答 " + snapshot.answers().size() + " 次；掌握较好：" + strong + "；较薄弱：" + weak;
+        });
+    }
+
+    /** A refusal (another class, another school) is told to the model in words, not thrown past it. */
+    private static String guarded(java.util.function.Supplier<String> tool) {
+        try {
+            return tool.get();
+        } catch (ApiException e) {
+            return "拒绝：无权查看或不存在（" + e.code() + "）。只能查看你任教班级的数据。";
+        }
+    }
+}

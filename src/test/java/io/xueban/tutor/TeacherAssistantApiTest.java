@@ -1,0 +1,124 @@
+package io.xueban.tutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import io.xueban.llm.ScriptedBackend;
+import io.xueban.llm.ScriptedModelServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The teacher assistant calls its tools through the (scripted) model: a tool runs with the
+ * teacher's permissions, its result goes back to the model, and a tool asked for another
+ * teacher's class answers with a refusal rather than the data.
+ */
+@XuebanTest
+class TeacherAssistantApiTest {
+
+    static final ScriptedModelServer SERVER = ScriptedBackend.start();
+
+    @DynamicPropertySource
+    static void backend(DynamicPropertyRegistry registry) {
+        ScriptedBackend.register(registry, SERVER);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        SERVER.close();
+    }
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JsonMapper json;
+
+    TestSchools.School school;
+    String teacher;
+
+    @BeforeEach
+    void school() throws Exception {
+        SERVER.reset();
+        SERVER.firstTokenMillis(5).tokensPerSecond(2000);
+        school = schools.create();
+        teacher = schools.bearer(school.teacher1Name());
+        ScriptedBackend.awaitUp(mvc, json, schools.bearer(school.adminName()));
+        SERVER.when("拒绝", ScriptedModelServer.Reply.of("抱歉，二班不是您任教的班级，我无法查看它的数据。"))
+                .when("班级人数", ScriptedModelServer.Reply.of("一班共 1 人，算术平方根的掌握还不够牢固。"))
+                .when("二班", ScriptedModelServer.Reply.callTool("classOverview", "{\"classId\": %d}".formatted(school.class2())))
+                .when("一班", ScriptedModelServer.Reply.callTool("classOverview", "{\"classId\": %d}".formatted(school.class1())));
+    }
+
+    @Test
+    void aToolRunsForTheTeachersOwnClassAndItsResultGoesBackToTheModel() throws Exception {
+        long conversation = conversation();
+
+        String events = chat(conversation, "一班整体情况怎么样？");
+
+        assertThat(events).contains("event:token").contains("event:done");
+        assertThat(lastReply(conversation)).isEqualTo("一班共 1 人，算术平方根的掌握还不够牢固。");
+        List<JsonNode> requests = SERVER.chatRequests();
+        assertThat(requests).hasSize(2);
+        JsonNode toolResult = requests.get(1).get("messages").get(requests.get(1).get("messages").size() - 1);
+        assertThat(toolResult.get("role").asString()).isEqualTo("tool");
+        assertThat(toolResult.get("content").asString()).contains("班级人数：1").contains("算术平方根");
+        // The model was offered the tools, described in words it can use.
+        assertThat(requests.getFirst().get("tools").toString()).contains("classOverview").contains("班级概况");
+    }
+
+    @Test
+    void aToolAskedForAnotherTeachersClassRefuses() throws Exception {
+        long conversation = conversation();
+
+        chat(conversation, "二班的情况呢？");
+
+        JsonNode messages = SERVER.chatRequests().get(1).get("messages");
+        String toolResult = messages.get(messages.size() - 1).get("content").asString();
+        assertThat(toolResult).startsWith("拒绝").doesNotContain("班级人数");
+        assertThat(lastReply(conversation)).contains("无法查看");
+    }
+
+    private long conversation() throws Exception {
+        return json.readTree(mvc.perform(post("/api/conversations").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString()).get("id").asLong();
+    }
+
+    private String chat(long conversation, String text) throws Exception {
+        MvcResult started = mvc.perform(post("/api/conversations/" + conversation + "/messages")
+                        .header(HttpHeaders.AUTHORIZATION, teacher).contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(Map.of("content", text))))
+                .andExpect(status().isOk()).andReturn();
+        return mvc.perform(asyncDispatch(started)).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+    }
+
+    private String lastReply(long conversation) throws Exception {
+        return json.readTree(mvc.perform(get("/api/conversations/" + conversation + "/messages")
+                        .header(HttpHeaders.AUTHORIZATION, teacher))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8))
+                .get("messages").get(0).get("content").asString();
+    }
+}
