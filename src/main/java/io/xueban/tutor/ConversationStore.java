@@ -77,6 +77,27 @@ class ConversationStore {
                 .params(conversationId, beforeId, beforeId, limit).query(this::messageRow).list();
     }
 
+    /** The running summary of what came before the recent window, and the last message it covers. */
+    record Summary(String text, Long upto) {
+    }
+
+    Summary summary(long conversationId) {
+        return jdbc.sql("SELECT summary, summary_upto FROM conversation WHERE id = ?").param(conversationId)
+                .query((rs, n) -> new Summary(rs.getString(1), Db.nullableLong(rs, "summary_upto"))).single();
+    }
+
+    void setSummary(long conversationId, String text, long upto) {
+        jdbc.sql("UPDATE conversation SET summary = ?, summary_upto = ? WHERE id = ?").params(text, upto, conversationId)
+                .update();
+    }
+
+    /** Complete messages after {@code afterId} and before {@code beforeId}, oldest first. */
+    List<Message> between(long conversationId, Long afterId, long beforeId) {
+        return jdbc.sql("SELECT * FROM message WHERE conversation_id = ? AND id > ? AND id < ? AND status = 'COMPLETE'"
+                        + " ORDER BY id")
+                .params(conversationId, afterId == null ? 0 : afterId, beforeId).query(this::messageRow).list();
+    }
+
     Optional<Message> message(long id) {
         return jdbc.sql("SELECT * FROM message WHERE id = ?").param(id).query(this::messageRow).optional();
     }

@@ -79,7 +79,7 @@ class TutorService {
 
     /** A turn ready for the model: its reply row, the call, and how to recognise a leak. */
     record Turn(long userMessageId, long replyId, LlmCall call, Canary canary, long schoolId, long userId,
-            boolean student) {
+            boolean student, long conversationId, Long summarizeBefore) {
     }
 
     /** A turn answered without the model (care, refusal, privacy reminder). */
@@ -182,7 +182,29 @@ class TutorService {
      * assistant, whose tools run with the teacher's permissions and whose every model call goes
      * through the gateway too. Returns what cancels it.
      */
-    CallHandle run(CurrentUser me, Turn turn, TokenSink sink) {
+    CallHandle run(CurrentUser me, Turn turn, TokenSink replySink) {
+        TokenSink sink = turn.summarizeBefore() == null ? replySink : new TokenSink() {
+            @Override
+            public void onQueued(int ahead, long estimatedWaitMillis) {
+                replySink.onQueued(ahead, estimatedWaitMillis);
+            }
+
+            @Override
+            public void onToken(String text) {
+                replySink.onToken(text);
+            }
+
+            @Override
+            public void onComplete(Usage usage) {
+                replySink.onComplete(usage);
+                Thread.ofVirtual().name("summary-" + turn.conversationId()).start(() -> summarize(turn));
+            }
+
+            @Override
+            public void onError(LlmException error) {
+                replySink.onError(error);
+            }
+        };
         if (turn.student()) {
             return gateway.stream(turn.call(), sink);
         }
@@ -214,6 +236,33 @@ class TutorService {
         return model::cancel;
     }
 
+    /**
+     * Folds the messages that slid out of the window into the conversation's running summary (a
+     * background call at batch priority); on failure the summary stays as it was and the next
+     * turn tries again.
+     */
+    void summarize(Turn turn) {
+        ConversationStore.Summary previous = store.summary(turn.conversationId());
+        List<ConversationStore.Message> older = store.between(turn.conversationId(), previous.upto(), turn.summarizeBefore());
+        if (older.isEmpty()) {
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (ConversationStore.Message m : older) {
+            text.append(m.role().equals("USER") ? (turn.student() ? "学生：" : "老师：") : "助手：")
+                    .append(m.content().replace('<', '＜').replace('>', '＞').replace('\n', ' ')).append('\n');
+        }
+        String prompt = prompts.render("tutor/summary", Map.of("previous", previous.text() == null ? "（无）"
+                : previous.text().replace('<', '＜').replace('>', '＞'), "messages", text.toString().strip()));
+        try {
+            String summary = gateway.complete(LlmCall.of(ModelRole.CHAT, Priority.BATCH, turn.userId(),
+                    List.of(UserMessage.from(prompt))).withTemperature(0).withMaxTokens(400));
+            store.setSummary(turn.conversationId(), summary.strip(), older.getLast().id());
+        } catch (LlmException e) {
+            // The window still holds the recent messages; the summary catches up on a later turn.
+        }
+    }
+
     /** What the student sees instead of a reply that had to be stopped. */
     String blockedReply(Category category) {
         return messages.getMessage(category == null ? "tutor.blocked" : "tutor.blocked.flagged", null,
@@ -237,8 +286,17 @@ class TutorService {
 
         List<ChatMessage> chat = new ArrayList<>();
         chat.add(SystemMessage.from(system));
+        ConversationStore.Summary summary = store.summary(conversation.id());
+        if (summary.text() != null) {
+            chat.add(SystemMessage.from(prompts.render("tutor/earlier", Map.of("summary",
+                    summary.text().replace('<', '＜').replace('>', '＞')))));
+        }
         List<ConversationStore.Message> recent = new ArrayList<>(store.messages(conversation.id(), userMessage, HISTORY));
         recent.sort(Comparator.comparingLong(ConversationStore.Message::id));
+        // Messages older than the window and not yet in the summary: summarised once this turn is answered.
+        Long summarizeBefore = recent.size() == HISTORY
+                && !store.between(conversation.id(), summary.upto(), recent.getFirst().id()).isEmpty()
+                ? recent.getFirst().id() : null;
         for (ConversationStore.Message m : recent) {
             if (m.status() == ConversationStore.Status.COMPLETE && !m.content().isBlank()) {
                 chat.add(m.role().equals("USER") ? UserMessage.from(quotedMessage(m.content(), student))
@@ -248,7 +306,8 @@ class TutorService {
         chat.add(UserMessage.from(quotedMessage(text, student)));
         LlmCall call = LlmCall.of(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), chat)
                 .withTemperature(0.3);
-        return new Turn(userMessage, reply, call, canary, me.schoolId(), me.id(), student);
+        return new Turn(userMessage, reply, call, canary, me.schoolId(), me.id(), student, conversation.id(),
+                summarizeBefore);
     }
 
     /** A student's words as quoted data (angle brackets neutralised); a teacher's as they are. */

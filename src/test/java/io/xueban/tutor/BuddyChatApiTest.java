@@ -203,6 +203,40 @@ class BuddyChatApiTest {
         assertThat(reply.get("content").asString()).doesNotContain("内部校验码").contains("已被撤回");
     }
 
+    @Test
+    void aLongConversationIsSummarisedAndTheSummaryGoesWithLaterTurns() throws Exception {
+        acceptPolicy(student);
+        long conversation = conversation(student);
+        for (int i = 0; i < 8; i++) {
+            for (String role : new String[] {"USER", "ASSISTANT"}) {
+                jdbc.sql("""
+                                INSERT INTO message (conversation_id, school_id, role, content, status, created_at)
+                                VALUES (?, ?, ?, ?, 'COMPLETE', CURRENT_TIMESTAMP)""")
+                        .params(conversation, school.id(), role, (role.equals("USER") ? "第" + i + "个问题" : "第" + i + "个提示"))
+                        .update();
+            }
+        }
+        SERVER.when("较早的对话", ScriptedModelServer.Reply.of("学生在学勾股定理，已经得到过画图的提示。"));
+
+        chat(student, conversation, "第九个问题");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String summary = null;
+        while (summary == null && System.nanoTime() < deadline) {
+            summary = jdbc.sql("SELECT summary FROM conversation WHERE id = ?").param(conversation).query(String.class)
+                    .optional().orElse(null);
+            Thread.sleep(100);
+        }
+        assertThat(summary).isEqualTo("学生在学勾股定理，已经得到过画图的提示。");
+        // The summary covers what slid out of the window: the oldest messages, not the recent ones.
+        assertThat(SERVER.prompts().stream().filter(p -> p.contains("较早的对话")).findFirst().orElseThrow())
+                .contains("第0个问题").doesNotContain("第九个问题");
+
+        chat(student, conversation, "第十个问题");
+        String reply = SERVER.chatRequests().stream().map(request -> request.get("messages").toString())
+                .filter(text -> text.contains("第十个问题") && text.contains("AI 学习伙伴")).findFirst().orElseThrow();
+        assertThat(reply).contains("较早对话摘要").contains("已经得到过画图的提示");
+    }
+
     private long conversation(String bearer) throws Exception {
         return json.readTree(mvc.perform(post("/api/conversations").header(HttpHeaders.AUTHORIZATION, bearer)
                         .contentType(MediaType.APPLICATION_JSON).content("{}"))
