@@ -14,6 +14,7 @@ import io.xueban.insight.ClassProfile;
 import io.xueban.insight.ClassProfiles;
 import io.xueban.insight.MasteryService;
 import io.xueban.insight.StudentSnapshot;
+import io.xueban.lessonplan.LessonPlanDrafts;
 import io.xueban.curriculum.KnowledgePoint;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.security.AccessPolicy;
@@ -23,8 +24,8 @@ import io.xueban.system.ApiException;
 /**
  * The teacher assistant's tools, made for one request and run with that teacher's permissions:
  * every tool asks {@link AccessPolicy} first, and a refusal is what the model is told (it cannot
- * reach another class's data by asking differently). The tools only read; none writes grades,
- * rosters or accounts.
+ * reach another class's data by asking differently). The tools read, or start a lesson plan the
+ * teacher then reviews; none writes grades, rosters or accounts.
  */
 final class AssistantTools {
 
@@ -34,9 +35,11 @@ final class AssistantTools {
     private final KnowledgePoints knowledgePoints;
     private final Items items;
     private final MasteryService mastery;
+    private final LessonPlanDrafts lessonPlans;
 
     AssistantTools(CurrentUser me, AccessPolicy access, ClassProfiles profiles, KnowledgePoints knowledgePoints,
-            Items items, MasteryService mastery) {
+            Items items, MasteryService mastery, LessonPlanDrafts lessonPlans) {
+        this.lessonPlans = lessonPlans;
         this.me = me;
         this.access = access;
         this.profiles = profiles;
@@ -132,6 +135,15 @@ final class AssistantTools {
             String strong = practised.reversed().stream().limit(3).map(e -> names.get(e.getKey()))
                     .collect(Collectors.joining("、"));
             return "作答 " + snapshot.answers().size() + " 次；掌握较好：" + strong + "；较薄弱：" + weak;
+        });
+    }
+
+    @Tool("为老师任教的班级起草一份教学设计（后台生成，返回教学设计编号，老师可在教学设计页面查看和修改）")
+    String draftLessonPlan(@P("班级 id") long classId, @P("课题") String topic, @P("知识点 id 列表") List<Long> kpIds,
+            @P("课时（分钟），通常 40 或 45") int minutes) {
+        return guarded(() -> {
+            long plan = lessonPlans.draft(me, classId, topic, kpIds, "新授课", minutes);
+            return "已开始起草教学设计，编号 " + plan + "，几分钟后可在“教学设计”中查看（GET /api/lesson-plans/" + plan + "）。";
         });
     }
 

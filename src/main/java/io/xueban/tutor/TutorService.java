@@ -34,6 +34,7 @@ import io.xueban.insight.ClassProfiles;
 import io.xueban.insight.MasteryService;
 import io.xueban.insight.StudentSnapshot;
 import io.xueban.knowledge.KnowledgeContext;
+import io.xueban.lessonplan.LessonPlanDrafts;
 import io.xueban.knowledge.KnowledgeQuery;
 import io.xueban.knowledge.KnowledgeRetriever;
 import io.xueban.knowledge.Passage;
@@ -101,6 +102,7 @@ class TutorService {
     private final AccessPolicy access;
     private final ClassProfiles profiles;
     private final LlmGateway gateway;
+    private final LessonPlanDrafts lessonPlans;
     private final MessageSource messages;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -109,8 +111,10 @@ class TutorService {
     TutorService(ConversationStore store, Moderation moderation, Alerts alerts, AiPolicy policy,
             SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
             KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentPaths paths,
-            Items items, AccessPolicy access, ClassProfiles profiles, LlmGateway gateway, MessageSource messages,
-            PlatformTransactionManager transactions, Clock clock, @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+            Items items, AccessPolicy access, ClassProfiles profiles, LlmGateway gateway, LessonPlanDrafts lessonPlans,
+            MessageSource messages, PlatformTransactionManager transactions, Clock clock,
+            @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+        this.lessonPlans = lessonPlans;
         this.access = access;
         this.profiles = profiles;
         this.gateway = gateway;
@@ -216,7 +220,7 @@ class TutorService {
         TeacherAssistant assistant = AiServices.builder(TeacherAssistant.class)
                 .streamingChatModel(model)
                 .chatMemory(memory)
-                .tools(new AssistantTools(me, access, profiles, knowledgePoints, items, mastery))
+                .tools(new AssistantTools(me, access, profiles, knowledgePoints, items, mastery, lessonPlans))
                 .maxSequentialToolsInvocations(MAX_TOOL_ROUNDS)
                 .build();
         assistant.chat(question)

@@ -66,7 +66,11 @@ class TeacherAssistantApiTest {
         school = schools.create();
         teacher = schools.bearer(school.teacher1Name());
         ScriptedBackend.awaitUp(mvc, json, schools.bearer(school.adminName()));
-        SERVER.when("拒绝", ScriptedModelServer.Reply.of("抱歉，二班不是您任教的班级，我无法查看它的数据。"))
+        SERVER.when("已开始起草", ScriptedModelServer.Reply.of("好的，教学设计正在生成，完成后请审核。"))
+                .when("起草一份教案", ScriptedModelServer.Reply.callTool("draftLessonPlan",
+                        "{\"classId\": %d, \"topic\": \"算术平方根\", \"kpIds\": [%d], \"minutes\": 40}"
+                                .formatted(school.class1(), school.kp1())))
+                .when("拒绝", ScriptedModelServer.Reply.of("抱歉，二班不是您任教的班级，我无法查看它的数据。"))
                 .when("班级人数", ScriptedModelServer.Reply.of("一班共 1 人，算术平方根的掌握还不够牢固。"))
                 .when("二班", ScriptedModelServer.Reply.callTool("classOverview", "{\"classId\": %d}".formatted(school.class2())))
                 .when("一班", ScriptedModelServer.Reply.callTool("classOverview", "{\"classId\": %d}".formatted(school.class1())));
@@ -99,6 +103,20 @@ class TeacherAssistantApiTest {
         String toolResult = messages.get(messages.size() - 1).get("content").asString();
         assertThat(toolResult).startsWith("拒绝").doesNotContain("班级人数");
         assertThat(lastReply(conversation)).contains("无法查看");
+    }
+
+    @Test
+    void theAssistantStartsALessonPlanForTheTeachersClass() throws Exception {
+        long conversation = conversation();
+
+        chat(conversation, "帮我给一班起草一份教案，讲算术平方根");
+
+        assertThat(lastReply(conversation)).isEqualTo("好的，教学设计正在生成，完成后请审核。");
+        assertThat(schools.rows("lesson_plan", school.id())).isEqualTo(1);
+        JsonNode plans = json.readTree(mvc.perform(get("/api/lesson-plans").header(HttpHeaders.AUTHORIZATION, teacher))
+                .andReturn().getResponse().getContentAsString());
+        assertThat(plans.get(0).get("classId").asLong()).isEqualTo(school.class1());
+        assertThat(plans.get(0).get("request").get("kpIds").get(0).asLong()).isEqualTo(school.kp1());
     }
 
     private long conversation() throws Exception {
