@@ -374,8 +374,13 @@ class LessonPlanService implements DisposableBean {
         return flat.length() <= 120 ? flat : flat.substring(0, 120) + "…";
     }
 
+    /** Plans being written get a moment to finish; an interrupt in the middle of a database write helps nobody. */
     @Override
-    public void destroy() {
-        workers.shutdownNow();
+    public void destroy() throws InterruptedException {
+        workers.shutdown();
+        if (!workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            // Those still waiting for a model are left GENERATING and failed at the next start.
+            workers.shutdownNow();
+        }
     }
 }

@@ -32,21 +32,24 @@ class AlertDelivery implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(AlertDelivery.class);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
-    record Pending(long id, long schoolId, long alertId, long recipientId, int attempts) {
+    record Pending(long id, long schoolId, long alertId, long recipientId, String channel, int attempts) {
     }
 
     private final JdbcClient jdbc;
     private final InAppChannel inApp;
+    private final EmailChannel email;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Duration interval;
     private volatile ScheduledExecutorService scheduler;
 
-    AlertDelivery(JdbcClient jdbc, InAppChannel inApp, PlatformTransactionManager transactions, Clock clock,
+    AlertDelivery(JdbcClient jdbc, InAppChannel inApp, EmailChannel email, PlatformTransactionManager transactions,
+            Clock clock,
             @Value("${xueban.safety.delivery-interval:1s}") Duration interval) {
         this.jdbc = jdbc;
         this.interval = interval;
         this.inApp = inApp;
+        this.email = email;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
     }
@@ -54,10 +57,11 @@ class AlertDelivery implements SmartLifecycle {
     /** Delivers every row that is due; returns how many were delivered. */
     int deliverDue() {
         List<Pending> due = jdbc.sql("""
-                        SELECT id, school_id, alert_id, recipient_id, attempts FROM outbox
+                        SELECT id, school_id, alert_id, recipient_id, channel, attempts FROM outbox
                         WHERE status = 'PENDING' AND next_attempt <= ? ORDER BY id LIMIT 100""")
                 .param(Db.utc(now()))
-                .query((rs, n) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)))
+                .query((rs, n) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                        rs.getInt(6)))
                 .list();
         int delivered = 0;
         for (Pending row : due) {
@@ -69,7 +73,11 @@ class AlertDelivery implements SmartLifecycle {
                     if (!current.equals("PENDING")) {
                         return false;
                     }
-                    inApp.deliver(row);
+                    if (row.channel().equals("EMAIL")) {
+                        email.deliver(row);
+                    } else {
+                        inApp.deliver(row);
+                    }
                     jdbc.sql("UPDATE outbox SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = ? WHERE id = ?")
                             .params(Db.utc(now()), row.id()).update();
                     return true;

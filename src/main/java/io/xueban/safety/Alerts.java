@@ -17,8 +17,9 @@ import io.xueban.system.Db;
 /**
  * Alerts about a student's message for the adults responsible: the teachers of the student's
  * classes, and the school's admins when the school opted in. An alert and its deliveries (the
- * outbox) are written in the transaction that stores the message, so there is no moment when
- * the message exists and its alert could still be lost; {@link AlertDelivery} does the rest.
+ * outbox: in-app, and by e-mail to those with an address when a mail server is configured) are
+ * written in the transaction that stores the message, so there is no moment when the message
+ * exists and its alert could still be lost; {@link AlertDelivery} does the rest.
  */
 @Service
 public class Alerts {
@@ -29,10 +30,12 @@ public class Alerts {
 
     private final JdbcClient jdbc;
     private final SafetySettingsStore settings;
+    private final EmailChannel email;
     private final Clock clock;
 
-    Alerts(JdbcClient jdbc, SafetySettingsStore settings, Clock clock) {
+    Alerts(JdbcClient jdbc, SafetySettingsStore settings, EmailChannel email, Clock clock) {
         this.jdbc = jdbc;
+        this.email = email;
         this.settings = settings;
         this.clock = clock;
     }
@@ -46,14 +49,23 @@ public class Alerts {
                         INSERT INTO alert (school_id, student_id, message_id, category, severity, excerpt, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 schoolId, studentId, messageId, category.name(), category.severity().name(), excerpt, Db.utc(now));
+        boolean mail = email.enabled();
         for (long recipient : recipients(schoolId, studentId)) {
-            jdbc.sql("""
-                            INSERT INTO outbox (school_id, alert_id, recipient_id, channel, status, attempts, next_attempt)
-                            VALUES (?, ?, ?, 'IN_APP', 'PENDING', 0, ?)""")
-                    .params(schoolId, alert, recipient, Db.utc(now))
-                    .update();
+            outbox(schoolId, alert, recipient, "IN_APP", now);
+            if (mail && jdbc.sql("SELECT email IS NOT NULL FROM app_user WHERE id = ?").param(recipient)
+                    .query(Boolean.class).single()) {
+                outbox(schoolId, alert, recipient, "EMAIL", now);
+            }
         }
         return alert;
+    }
+
+    private void outbox(long schoolId, long alert, long recipient, String channel, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO outbox (school_id, alert_id, recipient_id, channel, status, attempts, next_attempt)
+                        VALUES (?, ?, ?, ?, 'PENDING', 0, ?)""")
+                .params(schoolId, alert, recipient, channel, Db.utc(now))
+                .update();
     }
 
     /** The teachers of the student's classes, and the admins when the school asked for it. */

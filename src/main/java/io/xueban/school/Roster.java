@@ -165,7 +165,7 @@ public class Roster {
 
     List<Person> people(long schoolId, Role role) {
         return jdbc.sql("""
-                        SELECT id, username, display_name, role, enabled FROM app_user
+                        SELECT id, username, display_name, role, enabled, email FROM app_user
                         WHERE school_id = ? AND (CAST(? AS VARCHAR(16)) IS NULL OR role = ?) ORDER BY role, username""")
                 .params(schoolId, role == null ? null : role.name(), role == null ? null : role.name())
                 .query(Person.class)
@@ -173,7 +173,7 @@ public class Roster {
     }
 
     Optional<Person> person(long id) {
-        return jdbc.sql("SELECT id, username, display_name, role, enabled FROM app_user WHERE id = ?")
+        return jdbc.sql("SELECT id, username, display_name, role, enabled, email FROM app_user WHERE id = ?")
                 .param(id).query(Person.class).optional();
     }
 
@@ -215,7 +215,10 @@ public class Roster {
     }
 
     @Transactional
-    void updateUser(long id, String displayName, Boolean enabled, String password) {
+    void updateUser(long id, String displayName, Boolean enabled, String password, String email) {
+        if (email != null) {
+            jdbc.sql("UPDATE app_user SET email = ? WHERE id = ?").params(email.isBlank() ? null : email.strip(), id).update();
+        }
         if (displayName != null) {
             jdbc.sql("UPDATE app_user SET display_name = ? WHERE id = ?").params(displayName, id).update();
         }

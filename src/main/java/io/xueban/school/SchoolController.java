@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -177,14 +178,14 @@ class SchoolController {
     }
 
     @PatchMapping("/users/{id}")
-    @Operation(summary = "Rename, disable or enable an account, or set a new password (admin)")
+    @Operation(summary = "Rename, disable or enable an account, set a new password or the e-mail for alerts (admin)")
     Person updateUser(CurrentUser me, @PathVariable long id, @Valid @RequestBody UserUpdate request) {
         policy.requireAdmin(me);
         personOfSchool(me, id);
         if (id == me.id() && Boolean.FALSE.equals(request.enabled())) {
             throw ApiException.badRequest("cannot-disable-yourself");
         }
-        roster.updateUser(id, request.displayName(), request.enabled(), request.password());
+        roster.updateUser(id, request.displayName(), request.enabled(), request.password(), request.email());
         audit.record(me, "user.update", "app_user", id,
                 request.password() != null ? "password changed" : "enabled=" + request.enabled());
         return roster.person(id).orElseThrow();
@@ -226,7 +227,8 @@ class SchoolController {
             @NotBlank @Size(min = 8, max = 200) String password) {
     }
 
+    /** @param email where alerts are e-mailed to; an empty string removes it */
     record UserUpdate(@Size(min = 1, max = 100) String displayName, Boolean enabled,
-                      @Size(min = 8, max = 200) String password) {
+                      @Size(min = 8, max = 200) String password, @Email @Size(max = 200) String email) {
     }
 }

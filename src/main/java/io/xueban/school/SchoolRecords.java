@@ -19,7 +19,7 @@ final class SchoolRecords {
     record ClassRef(long id, String name, int grade) {
     }
 
-    record Person(long id, String username, String displayName, Role role, boolean enabled) {
+    record Person(long id, String username, String displayName, Role role, boolean enabled, String email) {
     }
 
     record Student(long id, String username, String displayName, List<ClassRef> classes) {

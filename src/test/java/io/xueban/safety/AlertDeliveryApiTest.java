@@ -40,16 +40,28 @@ import tools.jackson.databind.json.JsonMapper;
 class AlertDeliveryApiTest {
 
     static final ScriptedModelServer SERVER = ScriptedBackend.start();
+    static final FakeSmtpServer SMTP = startSmtp();
+
+    static FakeSmtpServer startSmtp() {
+        try {
+            return new FakeSmtpServer();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
         ScriptedBackend.register(registry, SERVER);
         registry.add("xueban.safety.delivery-interval", () -> "PT1H");
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", SMTP::port);
     }
 
     @AfterAll
     static void stop() throws IOException {
         SERVER.close();
+        SMTP.close();
     }
 
     @Autowired
@@ -128,6 +140,36 @@ class AlertDeliveryApiTest {
                 .single()).isEqualTo(1);
         assertThat(jdbc.sql("SELECT status FROM outbox WHERE id = ?").param(outbox).query(String.class).single())
                 .isEqualTo("DELIVERED");
+    }
+
+    @Test
+    void staffWithAnAddressAreAlsoEmailed() throws Exception {
+        TestSchools.School school = schools.create();
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/api/users/" + school.teacher1())
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName()))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"email\":\"teacher1@school.example\"}"))
+                .andExpect(status().isOk());
+        String student = schools.bearer(school.student1Name());
+        mvc.perform(post("/api/ai-policy/accept").header(HttpHeaders.AUTHORIZATION, student)).andExpect(status().isOk());
+        long conversation = json.readTree(mvc.perform(post("/api/conversations").header(HttpHeaders.AUTHORIZATION, student)
+                        .contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .andReturn().getResponse().getContentAsString()).get("id").asLong();
+        MvcResult started = mvc.perform(post("/api/conversations/" + conversation + "/messages")
+                        .header(HttpHeaders.AUTHORIZATION, student).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"content\":\"我在学校被欺负了\"}"))
+                .andExpect(status().isOk()).andReturn();
+        mvc.perform(asyncDispatch(started)).andReturn();
+        long alert = jdbc.sql("SELECT id FROM alert WHERE student_id = ?").param(school.student1()).query(Long.class).single();
+        assertThat(jdbc.sql("SELECT channel FROM outbox WHERE alert_id = ? ORDER BY channel").param(alert)
+                .query(String.class).list()).containsExactly("EMAIL", "IN_APP");
+
+        makeDueNow();
+        assertThat(delivery.deliverDue()).isEqualTo(2);
+
+        jakarta.mail.internet.MimeMessage mail = SMTP.received().getLast();
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("teacher1@school.example");
+        assertThat(mail.getSubject()).contains("学伴安全提醒").contains("欺凌");
+        assertThat(mail.getContent().toString()).contains("一班学生").contains("被欺负");
     }
 
     private void makeDueNow() {

@@ -84,13 +84,9 @@ class TeacherAssistantApiTest {
 
         assertThat(events).contains("event:token").contains("event:done");
         assertThat(lastReply(conversation)).isEqualTo("一班共 1 人，算术平方根的掌握还不够牢固。");
-        List<JsonNode> requests = SERVER.chatRequests();
-        assertThat(requests).hasSize(2);
-        JsonNode toolResult = requests.get(1).get("messages").get(requests.get(1).get("messages").size() - 1);
-        assertThat(toolResult.get("role").asString()).isEqualTo("tool");
-        assertThat(toolResult.get("content").asString()).contains("班级人数：1").contains("算术平方根");
+        assertThat(toolResults()).singleElement().asString().contains("班级人数：1").contains("算术平方根");
         // The model was offered the tools, described in words it can use.
-        assertThat(requests.getFirst().get("tools").toString()).contains("classOverview").contains("班级概况");
+        assertThat(SERVER.chatRequests().getFirst().get("tools").toString()).contains("classOverview").contains("班级概况");
     }
 
     @Test
@@ -99,8 +95,7 @@ class TeacherAssistantApiTest {
 
         chat(conversation, "二班的情况呢？");
 
-        JsonNode messages = SERVER.chatRequests().get(1).get("messages");
-        String toolResult = messages.get(messages.size() - 1).get("content").asString();
+        String toolResult = toolResults().getFirst();
         assertThat(toolResult).startsWith("拒绝").doesNotContain("班级人数");
         assertThat(lastReply(conversation)).contains("无法查看");
     }
@@ -117,6 +112,15 @@ class TeacherAssistantApiTest {
                 .andReturn().getResponse().getContentAsString());
         assertThat(plans.get(0).get("classId").asLong()).isEqualTo(school.class1());
         assertThat(plans.get(0).get("request").get("kpIds").get(0).asLong()).isEqualTo(school.kp1());
+    }
+
+    /** What the tools answered, as the model was given it (requests whose last message is a tool's result). */
+    private List<String> toolResults() {
+        return SERVER.chatRequests().stream()
+                .map(request -> request.get("messages").get(request.get("messages").size() - 1))
+                .filter(message -> message.get("role").asString().equals("tool"))
+                .map(message -> message.get("content").asString())
+                .toList();
     }
 
     private long conversation() throws Exception {
