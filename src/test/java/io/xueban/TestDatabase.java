@@ -48,5 +48,10 @@ public class TestDatabase implements LauncherSessionListener {
             System.setProperty("spring.datasource.password", "");
         }
         System.setProperty("spring.flyway.schemas", SCHEMA);
+        // Many test contexts stay cached (one per scripted model server), each with its own pool:
+        // small pools that empty while idle keep the run well under the server's 100 connections.
+        System.setProperty("spring.datasource.hikari.maximum-pool-size", "5");
+        System.setProperty("spring.datasource.hikari.minimum-idle", "0");
+        System.setProperty("spring.datasource.hikari.idle-timeout", "10000");
     }
 }
