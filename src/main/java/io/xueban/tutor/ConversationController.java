@@ -140,7 +140,7 @@ class ConversationController {
                 .filter(c -> c.userId() == me.id())
                 .orElseThrow(() -> ApiException.notFound("conversation", id));
         // Policy, quiet hours, caps and the model's admission fail here, before any event: a plain problem response.
-        Object turn = tutor.begin(me, conversation, request.content().strip());
+        TutorService.Begun turn = tutor.begin(me, conversation, request.content().strip());
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         Locale locale = LocaleContextHolder.getLocale();
         if (turn instanceof TutorService.Answered answered) {

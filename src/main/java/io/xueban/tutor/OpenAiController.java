@@ -93,8 +93,8 @@ class OpenAiController {
             throw ApiException.badRequest("no-user-message");
         }
         ConversationStore.Conversation conversation = conversationFor(me, users);
-        Object turn = tutor.begin(me, conversation, users.getLast().content().strip());
-        String id = "chatcmpl-" + (turn instanceof TutorService.Answered a ? a.replyId() : ((TutorService.Turn) turn).replyId());
+        TutorService.Begun turn = tutor.begin(me, conversation, users.getLast().content().strip());
+        String id = "chatcmpl-" + turn.replyId();
         long created = clock.instant().getEpochSecond();
         if (Boolean.TRUE.equals(request.stream())) {
             return stream(me, turn, id, created, request.model());
@@ -118,7 +118,7 @@ class OpenAiController {
         return store.find(store.createExternal(me.schoolId(), me.id(), assistant, title, key)).orElseThrow();
     }
 
-    private Map<String, Object> whole(CurrentUser me, Object turn, String id, long created, String model) throws Exception {
+    private Map<String, Object> whole(CurrentUser me, TutorService.Begun turn, String id, long created, String model) throws Exception {
         if (turn instanceof TutorService.Answered answered) {
             return completion(id, created, model, answered.reply(), "stop", null);
         }
@@ -156,7 +156,7 @@ class OpenAiController {
         }
     }
 
-    private SseEmitter stream(CurrentUser me, Object turn, String id, long created, String model) {
+    private SseEmitter stream(CurrentUser me, TutorService.Begun turn, String id, long created, String model) {
         SseEmitter emitter = new SseEmitter(ConversationController.STREAM_TIMEOUT.toMillis());
         Locale locale = LocaleContextHolder.getLocale();
         if (turn instanceof TutorService.Answered answered) {

@@ -78,13 +78,20 @@ class TutorService {
     /** Tool calls the assistant may chain in one turn. */
     static final int MAX_TOOL_ROUNDS = 5;
 
+    /** What {@link #begin} leaves: a turn for the model, or one answered already. */
+    sealed interface Begun permits Turn, Answered {
+        long userMessageId();
+
+        long replyId();
+    }
+
     /** A turn ready for the model: its reply row, the call, and how to recognise a leak. */
     record Turn(long userMessageId, long replyId, LlmCall call, Canary canary, long schoolId, long userId,
-            boolean student, long conversationId, Long summarizeBefore) {
+            boolean student, long conversationId, Long summarizeBefore) implements Begun {
     }
 
     /** A turn answered without the model (care, refusal, privacy reminder). */
-    record Answered(long userMessageId, long replyId, String reply, Category category) {
+    record Answered(long userMessageId, long replyId, String reply, Category category) implements Begun {
     }
 
     private final ConversationStore store;
@@ -137,7 +144,7 @@ class TutorService {
     }
 
     /** Either a turn for the model, or one answered already. The caller has checked the conversation is the user's. */
-    Object begin(CurrentUser me, ConversationStore.Conversation conversation, String text) {
+    Begun begin(CurrentUser me, ConversationStore.Conversation conversation, String text) {
         boolean student = me.is(Role.STUDENT);
         SafetySettings settings = safety.of(me.schoolId());
         if (student) {
@@ -167,7 +174,13 @@ class TutorService {
         if (answer.isPresent()) {
             return new Answered(ids[0], ids[1], answer.get(), verdict.category());
         }
-        return prepare(me, conversation, text, ids[0], ids[1], settings);
+        try {
+            return prepare(me, conversation, text, ids[0], ids[1], settings);
+        } catch (RuntimeException e) {
+            // The reply will never come: say so rather than leave it "streaming".
+            store.finish(ids[1], "", ConversationStore.Status.FAILED, null);
+            throw e;
+        }
     }
 
     /** What the buddy says, without the model, to a message that calls for care, a refusal or a reminder. */
