@@ -116,7 +116,7 @@ class Misconceptions {
         StringBuilder answers = new StringBuilder();
         // Answers are quoted data: angle brackets cannot open or close anything.
         texts.forEach((id, text) -> answers.append("[").append(id).append("] ")
-                .append(text.replace('<', '＜').replace('>', '＞').replace('\n', ' ')).append('\n'));
+                .append(PromptTemplates.quoted(text).replace('\n', ' ')).append('\n'));
         String prompt = prompts.render("insight/misconceptions", Map.of("kpName", kp.name(),
                 "answers", answers.toString().strip(), "limit", MAX_SUMMARIES));
         LlmCall call = LlmCall.of(ModelRole.CHAT, Priority.BATCH, userId, List.of(UserMessage.from(prompt)))

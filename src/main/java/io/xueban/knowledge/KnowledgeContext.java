@@ -37,6 +37,6 @@ public class KnowledgeContext {
 
     /** Text that cannot break out of its block. */
     static String quoted(String text) {
-        return text.replace('<', '＜').replace('>', '＞');
+        return PromptTemplates.quoted(text);
     }
 }

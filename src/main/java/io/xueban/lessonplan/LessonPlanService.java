@@ -134,7 +134,8 @@ class LessonPlanService implements DisposableBean {
             }
         }
         List<KnowledgePoint> points = resolvePoints(me.schoolId(), request);
-        if (request.exemplarDocumentId() != null && exemplar(me, request, points).isEmpty()) {
+        List<Passage> exemplar = request.exemplarDocumentId() == null ? List.of() : exemplar(me, request, points);
+        if (request.exemplarDocumentId() != null && exemplar.isEmpty()) {
             throw ApiException.badRequest("unknown-exemplar", request.exemplarDocumentId());
         }
         if (!LessonPlanRequest.LESSON_TYPES.contains(request.lessonType().strip())) {
@@ -153,7 +154,7 @@ class LessonPlanService implements DisposableBean {
             // The plan is a Chinese document (its prompts, headings and figures are): tier names too.
             LocaleContextHolder.setLocale(Locale.SIMPLIFIED_CHINESE);
             try {
-                generate(me, id, request);
+                generate(me, id, request, points, exemplar);
             } finally {
                 LocaleContextHolder.resetLocaleContext();
             }
@@ -194,10 +195,12 @@ class LessonPlanService implements DisposableBean {
         return chosen;
     }
 
-    private void generate(CurrentUser me, long planId, LessonPlanRequest request) {
+    /** {@code points} and {@code exemplar}: resolved and retrieved once, when the request was checked. */
+    private void generate(CurrentUser me, long planId, LessonPlanRequest request, List<KnowledgePoint> points,
+            List<Passage> exemplar) {
         try {
             events.stage(planId, "profile");
-            PlanContext context = context(me, request);
+            PlanContext context = context(me, request, points, exemplar);
             store.setContext(planId, context);
             events.stage(planId, "writing");
             Written written = write(me, request, context, firstMessages(me.schoolId(), context),
@@ -256,40 +259,40 @@ class LessonPlanService implements DisposableBean {
 
     private String requestPrompt(long schoolId, PlanContext context) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("className", quoted(context.className()));
+        values.put("className", PromptTemplates.quoted(context.className()));
         values.put("grade", context.grade());
         values.put("students", context.students());
-        values.put("subjectName", quoted(context.subjectName()));
-        values.put("topic", context.topic() == null || context.topic().isBlank() ? "（按知识点）" : quoted(context.topic()));
+        values.put("subjectName", PromptTemplates.quoted(context.subjectName()));
+        values.put("topic", context.topic() == null || context.topic().isBlank() ? "（按知识点）"
+                : PromptTemplates.quoted(context.topic()));
         values.put("lessonType", context.lessonType());
         values.put("duration", context.duration());
         values.put("sections", templates.of(schoolId).stream().map(LessonTemplates.Heading::title)
                 .collect(Collectors.joining("、")));
         values.put("knowledgePoints", context.knowledgePoints().stream()
-                .map(kp -> "- id " + kp.id() + "：" + quoted(kp.code()) + " " + quoted(kp.name()))
+                .map(kp -> "- id " + kp.id() + "：" + PromptTemplates.quoted(kp.code()) + " " + PromptTemplates.quoted(kp.name()))
                 .collect(Collectors.joining("\n")));
         values.put("figures", context.figures().stream().map(f -> "- " + f.label() + "：" + f.value())
                 .collect(Collectors.joining("\n")));
         values.put("items", context.items().isEmpty() ? "（题库中暂无这些知识点的题目，请在 newItems 中编写）"
                 : context.items().stream()
-                        .map(i -> "- id " + i.id() + "（" + quoted(i.code()) + "，" + i.type() + "，" + i.bloomLevel() + "）："
-                                + quoted(i.stem()))
+                        .map(i -> "- id " + i.id() + "（" + PromptTemplates.quoted(i.code()) + "，" + i.type() + "，" + i.bloomLevel() + "）："
+                                + PromptTemplates.quoted(i.stem()))
                         .collect(Collectors.joining("\n")));
         values.put("notes", context.teacherNotes() == null || context.teacherNotes().isBlank() ? "（无）"
-                : quoted(context.teacherNotes()));
+                : PromptTemplates.quoted(context.teacherNotes()));
         values.put("sources", context.sourcesPrompt());
         values.put("exemplar", context.exemplarCitation() == null ? "（老师没有指定范例）"
-                : "老师指定按这份教学设计的结构和风格来写：" + quoted(context.exemplarCitation())
+                : "老师指定按这份教学设计的结构和风格来写：" + PromptTemplates.quoted(context.exemplarCitation())
                         + "（它的段落排在参考资料的最前面）");
         return prompts.render("lesson-plan/request", values);
     }
 
     /** What the plan is written from: the lesson, the class's figures and tiers, passages and items. */
-    PlanContext context(CurrentUser me, LessonPlanRequest request) {
+    PlanContext context(CurrentUser me, LessonPlanRequest request, List<KnowledgePoint> points, List<Passage> exemplar) {
         long school = me.schoolId();
         ClassInfo info = roster.classInfo(request.classId()).orElseThrow(() -> ApiException.notFound("class", request.classId()));
         Subject subject = subjects.require(school, request.subjectId());
-        List<KnowledgePoint> points = resolvePoints(school, request);
         Set<Long> pointIds = points.stream().map(KnowledgePoint::id).collect(Collectors.toCollection(LinkedHashSet::new));
         ClassProfile profile = profiles.profileOf(school, request.classId(), subject.id());
 
@@ -323,7 +326,7 @@ class LessonPlanService implements DisposableBean {
         String text = searchText(request, points);
         KnowledgeQuery base = KnowledgeQuery.of(school, text, EXEMPLAR_PASSAGES).viewer(me.id()).subject(subject.id());
         // The exemplar the teacher chose comes first, then the library's best exemplars, then the standards.
-        List<Passage> passages = new ArrayList<>(request.exemplarDocumentId() == null ? List.of() : exemplar(me, request, points));
+        List<Passage> passages = new ArrayList<>(exemplar);
         Set<Long> seen = passages.stream().map(Passage::chunkId).collect(Collectors.toSet());
         retriever.retrieve(base.kinds(Set.of(DocumentKind.LESSON_DESIGN, DocumentKind.TEACHING_NOTE))).stream()
                 .filter(p -> seen.add(p.chunkId())).forEach(passages::add);
@@ -362,11 +365,6 @@ class LessonPlanService implements DisposableBean {
     private static String searchText(LessonPlanRequest request, List<KnowledgePoint> points) {
         return (request.topic() == null ? "" : request.topic() + " ")
                 + points.stream().map(KnowledgePoint::name).collect(Collectors.joining(" "));
-    }
-
-    /** Teacher-written text and names inside the prompt cannot open or close a block. */
-    static String quoted(String text) {
-        return text.replace('<', '＜').replace('>', '＞');
     }
 
     private static String shorten(String stem) {

@@ -74,8 +74,8 @@ class LessonPlanVersions {
                 .map(LessonTemplates.Heading::title).orElse(section.defaultHeading());
         messages.add(UserMessage.from(prompts.render("lesson-plan/section", Map.of(
                 "section", heading,
-                "instruction", LessonPlanService.quoted(instruction.strip()),
-                "current", LessonPlanService.quoted(json.writeValueAsString(current.content()))))));
+                "instruction", PromptTemplates.quoted(instruction.strip()),
+                "current", PromptTemplates.quoted(json.writeValueAsString(current.content()))))));
         LessonPlanService.Written written = service.write(me, plan.request(), context, messages, null);
         LessonDraft merged = merge(current.content(), written.draft(), section);
         List<String> problems = LessonPlanChecks.problems(merged, context, plan.subjectId(), service.itemsById(plan.schoolId()));

@@ -34,6 +34,15 @@ public class PromptTemplates {
     }
 
     /** The prompt {@code name} (e.g. {@code "llm/repair"}) with every placeholder filled in. */
+    /**
+     * Text that goes into a prompt as quoted data (students' words, library passages, teachers'
+     * notes): angle brackets become their full-width forms, so it cannot close the block it sits
+     * in or open a new one.
+     */
+    public static String quoted(String text) {
+        return text.replace('<', '＜').replace('>', '＞');
+    }
+
     public String render(String name, Map<String, ?> variables) {
         Template template = template(name);
         for (String needed : template.variables()) {

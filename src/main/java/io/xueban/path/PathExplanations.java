@@ -128,6 +128,6 @@ class PathExplanations {
     }
 
     private static String quoted(String text) {
-        return text.replace('<', '＜').replace('>', '＞').replace('\n', ' ');
+        return PromptTemplates.quoted(text).replace('\n', ' ');
     }
 }

@@ -80,12 +80,8 @@ public class Moderation {
         return classify ? classify(userId, text) : Verdict.CLEAN;
     }
 
-    /** The phrase lists and personal-data patterns alone (no model): cheap enough for every streamed token. */
-    public Verdict byLists(long schoolId, String text) {
-        return byLists(settings.of(schoolId), text);
-    }
-
-    static Verdict byLists(SafetySettings school, String text) {
+    /** The school's phrase lists and the personal-data patterns alone (no model, no database): cheap enough for a stream. */
+    public static Verdict byLists(SafetySettings school, String text) {
         String folded = fold(text);
         for (Category category : Category.values()) {
             for (String phrase : school.keywords().getOrDefault(category, List.of())) {
@@ -109,7 +105,7 @@ public class Moderation {
 
     private Verdict classify(long userId, String text) {
         String prompt = prompts.render("safety/classify", Map.of("text",
-                text.replace('<', '＜').replace('>', '＞')));
+                PromptTemplates.quoted(text)));
         try {
             Classification result = gateway.generate(LlmCall.of(ModelRole.CHAT, Priority.STUDENT, userId,
                             List.of(UserMessage.from(prompt))).withTemperature(0),

@@ -124,7 +124,7 @@ final class ReplyStream implements TokenSink {
         } else if (turn.student()) {
             Moderation.Verdict verdict = whole
                     ? moderation.check(turn.schoolId(), turn.userId(), text.toString(), Moderation.Direction.OUT)
-                    : moderation.byLists(turn.schoolId(), text.toString());
+                    : Moderation.byLists(turn.settings(), text.toString());
             if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
                 reason = "moderation";
                 category = verdict.category();

@@ -85,9 +85,9 @@ class TutorService {
         long replyId();
     }
 
-    /** A turn ready for the model: its reply row, the call, and how to recognise a leak. */
+    /** A turn ready for the model: its reply row, the call, how to recognise a leak, and the school's settings (read once). */
     record Turn(long userMessageId, long replyId, LlmCall call, Canary canary, long schoolId, long userId,
-            boolean student, long conversationId, Long summarizeBefore) implements Begun {
+            boolean student, long conversationId, Long summarizeBefore, SafetySettings settings) implements Begun {
     }
 
     /** A turn answered without the model (care, refusal, privacy reminder). */
@@ -267,10 +267,10 @@ class TutorService {
         StringBuilder text = new StringBuilder();
         for (ConversationStore.Message m : older) {
             text.append(m.role().equals("USER") ? (turn.student() ? "学生：" : "老师：") : "助手：")
-                    .append(m.content().replace('<', '＜').replace('>', '＞').replace('\n', ' ')).append('\n');
+                    .append(PromptTemplates.quoted(m.content()).replace('\n', ' ')).append('\n');
         }
         String prompt = prompts.render("tutor/summary", Map.of("previous", previous.text() == null ? "（无）"
-                : previous.text().replace('<', '＜').replace('>', '＞'), "messages", text.toString().strip()));
+                : PromptTemplates.quoted(previous.text()), "messages", text.toString().strip()));
         try {
             String summary = gateway.complete(LlmCall.of(ModelRole.CHAT, Priority.BATCH, turn.userId(),
                     List.of(UserMessage.from(prompt))).withTemperature(0).withMaxTokens(400));
@@ -306,7 +306,7 @@ class TutorService {
         ConversationStore.Summary summary = store.summary(conversation.id());
         if (summary.text() != null) {
             chat.add(SystemMessage.from(prompts.render("tutor/earlier", Map.of("summary",
-                    summary.text().replace('<', '＜').replace('>', '＞')))));
+                    PromptTemplates.quoted(summary.text())))));
         }
         List<ConversationStore.Message> recent = new ArrayList<>(store.messages(conversation.id(), userMessage, HISTORY));
         recent.sort(Comparator.comparingLong(ConversationStore.Message::id));
@@ -324,13 +324,13 @@ class TutorService {
         LlmCall call = LlmCall.of(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), chat)
                 .withTemperature(0.3);
         return new Turn(userMessage, reply, call, canary, me.schoolId(), me.id(), student, conversation.id(),
-                summarizeBefore);
+                summarizeBefore, settings);
     }
 
     /** A student's words as quoted data (angle brackets neutralised); a teacher's as they are. */
     private String quotedMessage(String text, boolean student) {
         return student ? prompts.render("tutor/student-message", Map.of("message",
-                text.replace('<', '＜').replace('>', '＞'))) : text;
+                PromptTemplates.quoted(text))) : text;
     }
 
     private String answerPolicy(CurrentUser me, ConversationStore.Conversation conversation, SafetySettings settings) {
@@ -338,7 +338,7 @@ class TutorService {
             return "学生问的如果是作业或练习题，同样以引导为主，不直接给出最终答案。";
         }
         Optional<ItemFacts> item = items.findFacts(me.schoolId(), conversation.itemId());
-        String stem = item.map(i -> "这次对话针对老师布置的题目：“" + i.stem().replace('<', '＜').replace('>', '＞') + "”。")
+        String stem = item.map(i -> "这次对话针对老师布置的题目：“" + PromptTemplates.quoted(i.stem()) + "”。")
                 .orElse("");
         int attempts = store.attempts(me.id(), conversation.itemId());
         boolean mayAnswer = settings.answerAfter() > 0 && attempts >= settings.answerAfter();

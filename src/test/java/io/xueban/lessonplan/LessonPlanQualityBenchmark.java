@@ -113,7 +113,7 @@ public final class LessonPlanQualityBenchmark {
                 Rubric r = gateway.generate(LlmCall.of(ModelRole.CHAT, Priority.BATCH, teacher, List.of(UserMessage.from(
                                 prompts.render("lesson-plan/rubric", Map.of("figures", plan.context().figures().stream()
                                                 .map(f -> f.label() + "：" + f.value()).collect(Collectors.joining("\n")),
-                                        "plan", LessonPlanService.quoted(markdown))))))
+                                        "plan", PromptTemplates.quoted(markdown))))))
                         .withTemperature(0), Rubric.class, x -> List.of());
                 rubric = r.structure() + "/" + r.adaptation() + "/" + r.accuracy() + "/" + r.practicality() + "  "
                         + r.comment().replace('\n', ' ');
