@@ -8,13 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Prompt files {@code prompts/<feature>/<name>.md} with {@code {{variable}}} placeholders. A file
@@ -26,6 +32,8 @@ public class PromptTemplates {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z][A-Za-z0-9_]*)\\s*}}");
 
+    private static final String NAME = "[a-z0-9-]+(/[a-z0-9-]+)*";
+
     private final Path overrideDir;
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
 
@@ -33,7 +41,6 @@ public class PromptTemplates {
         this.overrideDir = overrideDir;
     }
 
-    /** The prompt {@code name} (e.g. {@code "llm/repair"}) with every placeholder filled in. */
     /**
      * Text that goes into a prompt as quoted data (students' words, library passages, teachers'
      * notes): angle brackets become their full-width forms, so it cannot close the block it sits
@@ -43,6 +50,7 @@ public class PromptTemplates {
         return text.replace('<', '＜').replace('>', '＞');
     }
 
+    /** The prompt {@code name} (e.g. {@code "llm/repair"}) with every placeholder filled in. */
     public String render(String name, Map<String, ?> variables) {
         Template template = template(name);
         for (String needed : template.variables()) {
@@ -65,8 +73,40 @@ public class PromptTemplates {
         return template(name).variables();
     }
 
+    /** Every prompt, by name, as it is used now: the school's override where there is one, else the packaged file. */
+    public List<PromptFile> files() {
+        SortedSet<String> names = new TreeSet<>();
+        try {
+            for (Resource resource : new PathMatchingResourcePatternResolver().getResources("classpath*:prompts/**/*.md")) {
+                String url = resource.getURL().toString();
+                names.add(url.substring(url.lastIndexOf("prompts/") + "prompts/".length(), url.length() - ".md".length()));
+            }
+            if (overrideDir != null && Files.isDirectory(overrideDir)) {
+                try (Stream<Path> files = Files.walk(overrideDir)) {
+                    files.filter(file -> file.toString().endsWith(".md")).forEach(file -> {
+                        String relative = overrideDir.relativize(file).toString().replace('\\', '/');
+                        names.add(relative.substring(0, relative.length() - ".md".length()));
+                    });
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the prompt files", e);
+        }
+        return names.stream()
+                .filter(name -> name.matches(NAME))
+                .map(name -> {
+                    boolean overridden = overrideDir != null && Files.isRegularFile(overrideDir.resolve(name + ".md"));
+                    return new PromptFile(name, overridden, template(name).text(), template(name).variables());
+                })
+                .toList();
+    }
+
+    /** A prompt file as the application reads it. */
+    public record PromptFile(String name, boolean overridden, String text, Set<String> variables) {
+    }
+
     private Template template(String name) {
-        if (!name.matches("[a-z0-9-]+(/[a-z0-9-]+)*")) {
+        if (!name.matches(NAME)) {
             throw new IllegalArgumentException("Not a prompt name: " + name);
         }
         Path override = overrideDir == null ? null : overrideDir.resolve(name + ".md");

@@ -21,6 +21,7 @@ import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Service;
 
 import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.ItemType;
 import io.xueban.curriculum.Items;
 import io.xueban.curriculum.KnowledgePoint;
 import io.xueban.curriculum.KnowledgePoints;
@@ -38,7 +39,9 @@ import io.xueban.knowledge.KnowledgeRetriever;
 @Service
 class LearningPaths {
 
-    record PathItem(long itemId, String code, double predictedSuccess, String bloomLevel) {
+    /** An item to practise, as the student sees it: its question and options, never its key. */
+    record PathItem(long itemId, String code, double predictedSuccess, String bloomLevel, ItemType type, String stem,
+            List<String> options) {
     }
 
     /** A library passage to read for a step, with its citation. */
@@ -183,8 +186,9 @@ class LearningPaths {
         for (Planner.Step step : steps) {
             KnowledgePoint kp = byId.get(step.kpId());
             List<PathItem> stepItems = step.itemIds().stream()
-                    .map(id -> new PathItem(id, facts.get(id).code(), snapshot.itemSuccess().getOrDefault(id, 0.5),
-                            facts.get(id).bloomLevel().name()))
+                    .map(facts::get)
+                    .map(item -> new PathItem(item.id(), item.code(), snapshot.itemSuccess().getOrDefault(item.id(), 0.5),
+                            item.bloomLevel().name(), item.type(), item.stem(), item.options()))
                     .toList();
             PathOverrides.Override pin = step.reasons().contains(Planner.Reason.PINNED_BY_TEACHER)
                     ? decisions.get(kp.id()) : null;

@@ -16,11 +16,13 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -105,6 +107,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 fields.stream().map(FieldProblem::field).distinct().toList().toString());
         problem.setProperty("errors", fields);
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** An unknown address: problem+json for API clients, the error page (via the servlet's error) for people. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String path = "/" + e.getResourcePath();
+        boolean api = path.startsWith("/api/") || path.startsWith("/v1/") || path.startsWith("/actuator");
+        if (!api && request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
+            try {
+                servlet.getResponse().sendError(HttpStatus.NOT_FOUND.value());
+                return null;
+            } catch (java.io.IOException gone) {
+                return null; // the browser left
+            }
+        }
+        return super.handleNoResourceFoundException(e, headers, status, request);
     }
 
     @Override

@@ -3,12 +3,26 @@ package io.xueban.web;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 
+import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
 
-/** The sign-in page and the start page after signing in. */
+/**
+ * The pages. Each is a server-rendered shell (labels from the message bundles) whose script reads
+ * and changes data through the same JSON API that other clients use, so a page can do nothing a
+ * person could not do through the API, and every refusal arrives as the API's own message.
+ * Which role may open which page is set in the security configuration; pages about one class or
+ * student also check that the teacher teaches them.
+ */
 @Controller
 class PageController {
+
+    private final AccessPolicy access;
+
+    PageController(AccessPolicy access) {
+        this.access = access;
+    }
 
     @GetMapping("/login")
     String login() {
@@ -16,8 +30,125 @@ class PageController {
     }
 
     @GetMapping("/")
-    String home(CurrentUser me, Model model) {
-        model.addAttribute("me", me);
-        return "home";
+    String home(CurrentUser me) {
+        return switch (me.role()) {
+            case STUDENT -> "redirect:/study";
+            case TEACHER -> "teacher/home";
+            case ADMIN -> "admin/home";
+        };
+    }
+
+    @GetMapping("/account")
+    String account() {
+        return "account";
+    }
+
+    // Teachers (and administrators, who see the whole school)
+
+    @GetMapping("/classes/{id}")
+    String classDashboard(CurrentUser me, @PathVariable long id, Model model) {
+        access.checkClass(me, id);
+        model.addAttribute("classId", id);
+        return "teacher/class";
+    }
+
+    @GetMapping("/students/{id}")
+    String student(CurrentUser me, @PathVariable long id, Model model) {
+        access.checkStudent(me, id);
+        model.addAttribute("studentId", id);
+        return "teacher/student";
+    }
+
+    @GetMapping("/plans")
+    String plans() {
+        return "teacher/plans";
+    }
+
+    @GetMapping("/plans/new")
+    String newPlan(CurrentUser me) {
+        access.requireStaff(me);
+        return "teacher/plan-new";
+    }
+
+    @GetMapping("/plans/{id}")
+    String plan(@PathVariable long id, Model model) {
+        model.addAttribute("planId", id);
+        return "teacher/plan";
+    }
+
+    @GetMapping("/library")
+    String library() {
+        return "teacher/library";
+    }
+
+    @GetMapping("/conversations")
+    String conversations() {
+        return "teacher/conversations";
+    }
+
+    @GetMapping("/assistant")
+    String assistant(Model model) {
+        model.addAttribute("assistant", "page.assistant");
+        return "chat";
+    }
+
+    // Students
+
+    @GetMapping("/study")
+    String buddy(Model model) {
+        model.addAttribute("assistant", "page.buddy");
+        return "chat";
+    }
+
+    @GetMapping("/study/path")
+    String path() {
+        return "student/path";
+    }
+
+    @GetMapping("/study/photo")
+    String photo() {
+        return "student/photo";
+    }
+
+    // Administrators
+
+    @GetMapping("/admin/users")
+    String users() {
+        return "admin/users";
+    }
+
+    @GetMapping("/admin/classes")
+    String classes() {
+        return "admin/classes";
+    }
+
+    @GetMapping("/admin/curriculum")
+    String curriculum() {
+        return "admin/curriculum";
+    }
+
+    @GetMapping("/admin/data")
+    String data() {
+        return "admin/data";
+    }
+
+    @GetMapping("/admin/safety")
+    String safety() {
+        return "admin/safety";
+    }
+
+    @GetMapping("/admin/models")
+    String models() {
+        return "admin/models";
+    }
+
+    @GetMapping("/admin/template")
+    String template() {
+        return "admin/template";
+    }
+
+    @GetMapping("/admin/prompts")
+    String prompts() {
+        return "admin/prompts";
     }
 }

@@ -1,0 +1,68 @@
+package io.xueban.web;
+
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.servlet.ModelAndView;
+
+import io.xueban.security.CurrentUser;
+import io.xueban.system.ApiException;
+import io.xueban.system.Problems;
+
+/**
+ * What every page template can use (the signed-in person, the page's path, the scripts'
+ * messages), and refusals on pages shown as a page with a message, never as JSON.
+ */
+@ControllerAdvice(assignableTypes = PageController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class PageModel {
+
+    private static final Logger log = LoggerFactory.getLogger(PageModel.class);
+
+    private final PageMessages pageMessages;
+    private final Problems problems;
+
+    PageModel(PageMessages pageMessages, Problems problems) {
+        this.pageMessages = pageMessages;
+        this.problems = problems;
+    }
+
+    @ModelAttribute
+    void common(Model model, HttpServletRequest request, Locale locale) {
+        model.addAttribute("path", request.getRequestURI().substring(request.getContextPath().length()));
+        model.addAttribute("jsMessages", pageMessages.json(locale));
+        CurrentUser.signedIn().ifPresent(me -> model.addAttribute("me", me));
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ModelAndView refused(ApiException e, HttpServletRequest request, Locale locale) {
+        return page(request, e.status(), problems.of(e, locale).getDetail(), locale);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ModelAndView failed(Exception e, HttpServletRequest request, Locale locale) {
+        log.error("Page {} failed", request.getRequestURI(), e);
+        return page(request, HttpStatus.INTERNAL_SERVER_ERROR,
+                problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal", locale).getDetail(), locale);
+    }
+
+    private ModelAndView page(HttpServletRequest request, HttpStatus status, String detail, Locale locale) {
+        ModelAndView view = new ModelAndView("error", status);
+        view.addObject("status", status.value());
+        view.addObject("detail", detail);
+        view.addObject("path", request.getRequestURI());
+        view.addObject("jsMessages", pageMessages.json(locale));
+        CurrentUser.signedIn().ifPresent(me -> view.addObject("me", me));
+        return view;
+    }
+}

@@ -1,0 +1,71 @@
+/* Accounts: CSV roster import (row errors shown, nothing half-imported), create, edit, disable. */
+(() => {
+  const {t, el, api, guard, flash, table, Problem} = X;
+  const dialog = document.getElementById('edit-dialog');
+  const editForm = document.getElementById('edit-form');
+  let editing = null;
+
+  async function load() {
+    const role = document.getElementById('role-filter').value;
+    const users = await api('GET', `/api/users${role ? `?role=${role}` : ''}`);
+    X.list(document.getElementById('users'), users.length ? [users] : [], rows => table(
+      ['users.username', 'users.name', 'users.role', 'users.email', 'users.status', ''],
+      rows.map(u => [u.username, u.displayName, t(`role.${u.role}`), u.email || '',
+        u.enabled ? t('users.enabled') : t('users.disabled'),
+        el('button', {type: 'button', class: 'link', onclick: () => edit(u)}, t('users.edit'))])));
+  }
+
+  function edit(user) {
+    editing = user;
+    editForm.elements.displayName.value = user.displayName;
+    editForm.elements.email.value = user.email || '';
+    editForm.elements.password.value = '';
+    editForm.elements.enabled.checked = user.enabled;
+    dialog.showModal();
+  }
+
+  editForm.addEventListener('submit', event => {
+    event.preventDefault();
+    guard(async () => {
+      const change = {displayName: editForm.elements.displayName.value.trim(), enabled: editForm.elements.enabled.checked,
+        email: editForm.elements.email.value.trim()};
+      if (editForm.elements.password.value) change.password = editForm.elements.password.value;
+      await api('PATCH', `/api/users/${editing.id}`, change);
+      dialog.close();
+      flash(t('users.saved'), 'note');
+      await load();
+    });
+  });
+  document.getElementById('edit-cancel').addEventListener('click', () => dialog.close());
+
+  X.onSubmit(document.getElementById('create-form'), async (fields, form) => {
+    await api('POST', '/api/users', fields);
+    form.reset();
+    flash(t('users.created', fields.username), 'note');
+    await load();
+  });
+
+  X.onSubmit(document.getElementById('import-form'), async (fields, form) => {
+    const target = document.getElementById('import-result');
+    const csv = await form.elements.file.files[0].text();
+    try {
+      const result = await api('POST', '/api/roster', csv);
+      target.replaceChildren(el('p', {class: 'note'}, t('users.imported', result.usersCreated, result.classesCreated.length,
+        result.enrolments, result.teachingAssignments)),
+      result.initialPasswords.length ? el('details', {open: true}, el('summary', {}, t('users.passwords')),
+        table(['users.username', 'users.password'], result.initialPasswords.map(c => [c.username, el('code', {}, c.password)]))) : '');
+      form.reset();
+      await load();
+    } catch (error) {
+      if (error instanceof Problem && error.body.errors) {
+        target.replaceChildren(el('p', {class: 'alert'}, t('import.refused', error.body.errors.length)),
+          table(['users.row', 'users.problem'], error.body.errors.map(e => [String(e.row ?? ''), e.message || e.field || ''])));
+        return;
+      }
+      throw error;
+    }
+  });
+
+  document.getElementById('role-filter').addEventListener('change', () => guard(load));
+  guard(load);
+})();

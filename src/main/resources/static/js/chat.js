@@ -1,0 +1,123 @@
+/* The study buddy (students) and the teacher assistant (staff): one conversation at a time, replies streamed. */
+(() => {
+  const {t, el, api, stream, flash, guard, markdown, Problem} = X;
+  const root = document.getElementById('chat');
+  const log = document.getElementById('chat-log');
+  const form = document.getElementById('chat-form');
+  const input = document.getElementById('chat-input');
+  const select = document.getElementById('conversation-select');
+  let conversationId = null;
+  let sending = false;
+
+  /** One message: the person's words as plain text, the assistant's as safe Markdown with maths. */
+  function bubble(role, text, status) {
+    const body = el('div', {class: 'body'});
+    const node = el('article', {class: `msg ${role === 'USER' ? 'mine' : 'theirs'}`, dataset: {status: status || ''}},
+      el('h3', {class: 'visually-hidden'}, t(role === 'USER' ? 'chat.you' : 'chat.assistant')), body);
+    if (role === 'USER') body.textContent = text;
+    else markdown(body, text);
+    if (status === 'BLOCKED') node.append(el('p', {class: 'muted small'}, t('chat.blocked')));
+    if (status === 'FAILED') node.append(el('p', {class: 'muted small'}, t('chat.failed')));
+    return node;
+  }
+
+  async function showConversation(id) {
+    conversationId = id;
+    select.value = String(id);
+    const page = await api('GET', `/api/conversations/${id}/messages?limit=50`);
+    log.replaceChildren(...page.messages.slice().reverse().map(m => bubble(m.role, m.content, m.status)));
+    if (!page.messages.length) log.append(el('p', {class: 'muted'}, t('chat.empty')));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  async function newConversation() {
+    const created = await api('POST', '/api/conversations', {});
+    select.prepend(el('option', {value: created.id}, t('chat.untitled', X.dateTime(created.createdAt))));
+    await showConversation(created.id);
+    input.focus();
+  }
+
+  async function loadConversations() {
+    const conversations = await api('GET', '/api/conversations?limit=50');
+    select.replaceChildren(...conversations.map(c =>
+      el('option', {value: c.id}, c.title || t('chat.untitled', X.dateTime(c.createdAt)))));
+    if (conversations.length) await showConversation(conversations[0].id);
+    else await newConversation();
+  }
+
+  async function send(content) {
+    if (sending || !content) return;
+    sending = true;
+    form.querySelector('button').disabled = true;
+    log.querySelector('p.muted')?.remove();
+    log.append(bubble('USER', content));
+    const reply = bubble('ASSISTANT', '');
+    reply.classList.add('streaming');
+    const body = reply.querySelector('.body');
+    const status = el('p', {class: 'muted small', role: 'status'}, t('chat.thinking'));
+    reply.append(status);
+    log.append(reply);
+    log.scrollTop = log.scrollHeight;
+    let text = '';
+    let scheduled = false;
+    const render = () => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => { scheduled = false; markdown(body, text); log.scrollTop = log.scrollHeight; });
+    };
+    try {
+      await stream(`/api/conversations/${conversationId}/messages`, {body: {content}, on: {
+        queued: d => { status.textContent = t('chat.queued', d.ahead + 1); },
+        token: d => { status.textContent = ''; text += d.text; render(); },
+        reply: d => { status.textContent = ''; text = d.text; render(); },
+        blocked: d => { text = d.text || ''; render(); status.textContent = t('chat.blocked'); },
+        error: d => { status.textContent = d.detail || t('chat.failed'); reply.dataset.status = 'FAILED'; },
+        done: () => { if (status.textContent === t('chat.thinking')) status.textContent = ''; },
+      }});
+      input.value = '';
+    } catch (error) {
+      reply.remove();
+      // Caps, quiet hours and a full model server are explained, not shown as failures.
+      const kind = error instanceof Problem && [429, 503, 403].includes(error.status) ? 'note' : 'error';
+      flash(error instanceof Problem ? error.message : t('error.generic'), kind);
+      log.lastElementChild?.classList.add('unsent');
+    } finally {
+      reply.classList.remove('streaming');
+      sending = false;
+      form.querySelector('button').disabled = false;
+      input.focus();
+    }
+  }
+
+  async function checkPolicy() {
+    if (root.dataset.policy !== 'true') return true;
+    const policy = await api('GET', '/api/ai-policy');
+    if (policy.accepted) return true;
+    const panel = document.getElementById('policy');
+    markdown(document.getElementById('policy-text'), policy.text);
+    panel.hidden = false;
+    document.getElementById('policy-accept').addEventListener('click', () => guard(async () => {
+      await api('POST', '/api/ai-policy/accept');
+      panel.hidden = true;
+      await open();
+    }), {once: true});
+    return false;
+  }
+
+  async function open() {
+    document.getElementById('chat-main').hidden = false;
+    await loadConversations();
+    input.focus();
+  }
+
+  form.addEventListener('submit', event => { event.preventDefault(); send(input.value.trim()); });
+  input.addEventListener('keydown', event => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      send(input.value.trim());
+    }
+  });
+  select.addEventListener('change', () => guard(() => showConversation(Number(select.value))));
+  document.getElementById('chat-new').addEventListener('click', () => guard(newConversation));
+  guard(async () => { if (await checkPolicy()) await open(); });
+})();

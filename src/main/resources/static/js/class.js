@@ -1,0 +1,145 @@
+/* A class's dashboard: heat map of mastery, summaries, students at risk, misconceptions, tiers, goal, photos to review. */
+(() => {
+  const {t, el, api, guard, flash, list, percent, dateTime} = X;
+  const classId = document.getElementById('main').dataset.class;
+  const LEVELS = ['NOT_STARTED', 'LEARNING', 'PARTIAL', 'MASTERED'];
+  let kpNames = {};
+
+  function table(headers, rows) {
+    return el('table', {}, el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col'}, h)))),
+      el('tbody', {}, rows.map(cells => el('tr', {}, cells.map(c => el('td', {}, c))))));
+  }
+
+  function options(select, kps, selected = []) {
+    select.replaceChildren(...kps.map(kp => el('option', {value: kp.id, selected: selected.includes(kp.id)}, `${kp.code} ${kp.name}`)));
+  }
+
+  function heatmap(mastery) {
+    const chart = echarts.init(document.getElementById('heatmap'), null, {renderer: 'canvas'});
+    const students = mastery.students;
+    const kps = mastery.knowledgePoints;
+    const data = [];
+    students.forEach((s, y) => s.cells.forEach((cell, x) => data.push([x, y, Math.round(cell.probability * 100)])));
+    const container = document.getElementById('heatmap');
+    container.style.height = `${Math.max(22, students.length * 1.6 + 8)}rem`;
+    chart.resize();
+    chart.setOption({
+      tooltip: {formatter: p => `${X.escape(students[p.value[1]].name)}<br>${X.escape(kps[p.value[0]].name)}: ${p.value[2]}%`},
+      grid: {left: 90, right: 20, top: 10, bottom: 110},
+      xAxis: {type: 'category', data: kps.map(k => k.code), axisLabel: {rotate: 60}},
+      yAxis: {type: 'category', data: students.map(s => s.name), inverse: true},
+      visualMap: {min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+        inRange: {color: ['#b91c1c', '#f59e0b', '#fde68a', '#15803d']}},
+      series: [{type: 'heatmap', data, emphasis: {itemStyle: {borderColor: '#000', borderWidth: 1}}}],
+    });
+    chart.on('click', p => { location.href = `/students/${students[p.value[1]].id}`; });
+    window.addEventListener('resize', () => chart.resize());
+    container.dataset.rendered = String(data.length);
+    document.getElementById('heatmap-table').replaceChildren(table([t('class.student'), ...kps.map(k => k.code)],
+      students.map(s => [el('a', {href: `/students/${s.id}`}, s.name), ...s.cells.map(c => percent(c.probability))])));
+    const summary = mastery.summary.map((s, i) => [`${kps[i].code} ${kps[i].name}`, percent(s.meanProbability),
+      ...LEVELS.map(level => String(s.levels[level] ?? 0))]);
+    document.getElementById('kp-summary').replaceChildren(
+      table([t('class.kp'), t('class.mean'), ...LEVELS.map(level => t(`level.${level}`))], summary));
+  }
+
+  async function load() {
+    const info = await api('GET', `/api/classes/${classId}`);
+    document.getElementById('class-name').textContent = info.name;
+    document.getElementById('class-meta').textContent = t('class.meta', info.studentCount,
+      info.teachers.map(x => `${x.subjectName} · ${x.teacherName}`).join('，'));
+    document.title = `${info.name} · ${t('app.name')}`;
+    const mastery = await api('GET', `/api/classes/${classId}/mastery`);
+    kpNames = Object.fromEntries(mastery.knowledgePoints.map(k => [k.id, k.name]));
+    if (mastery.students.length && mastery.knowledgePoints.length) heatmap(mastery);
+    else document.getElementById('heatmap').replaceChildren(el('p', {class: 'muted'}, t('class.no-data')));
+    for (const id of ['at-risk-kps', 'misconception-kp']) options(document.getElementById(id), mastery.knowledgePoints);
+    const goal = await api('GET', `/api/classes/${classId}/path-goal`);
+    options(document.getElementById('goal-kps'), mastery.knowledgePoints, goal.kpIds);
+  }
+
+  async function profile() {
+    const p = await api('GET', `/api/classes/${classId}/profile`);
+    list(document.getElementById('shared-wrong'), p.misconceptions, m => el('li', {},
+      t('class.shared-wrong', m.itemCode, m.option, m.optionText || '', m.chosenBy, percent(m.share))));
+  }
+
+  async function tiers() {
+    const path = await api('GET', `/api/classes/${classId}/path`);
+    document.getElementById('tiers').replaceChildren(...path.tiers.map(tier => el('details', {open: true},
+      el('summary', {}, t('class.tier', tier.label, tier.students.length, percent(tier.meanMastery))),
+      el('p', {class: 'small'}, t('class.focus'), tier.focus.map(f => `${f.name}（${f.students}）`).join('、') || '—'),
+      el('ul', {class: 'links'}, tier.students.map(s => el('li', {},
+        el('a', {href: `/students/${s.studentId}`}, s.name), '：',
+        s.next ? `${s.next.name}（${t(`path.kind.${s.next.kind}`)}）` : t('class.no-next')))))));
+  }
+
+  async function students() {
+    const all = await api('GET', `/api/classes/${classId}/students`);
+    list(document.getElementById('students'), all, s => el('li', {}, el('a', {href: `/students/${s.id}`}, s.displayName),
+      ' ', el('span', {class: 'muted small'}, s.username)));
+  }
+
+  async function photos() {
+    const waiting = await api('GET', `/api/classes/${classId}/photo-submissions?status=NEEDS_REVIEW`);
+    list(document.getElementById('photos'), waiting, p => {
+      const form = el('form', {class: 'card'},
+        el('p', {}, t('class.photo', p.studentId, p.itemId, dateTime(p.createdAt))),
+        el('img', {src: `/api/photo-submissions/${p.id}/image`, alt: t('class.photo-alt'), style: 'max-width:100%;max-height:20rem'}),
+        el('p', {}, t('class.photo-reading', p.reading?.transcription || '', percent(p.reading?.confidence))),
+        el('label', {}, t('class.photo-answer'), el('textarea', {name: 'answerText', rows: 2}, p.reading?.transcription || '')),
+        el('label', {class: 'inline'}, el('input', {type: 'radio', name: 'correct', value: 'true', required: true}), t('class.photo-correct')),
+        el('label', {class: 'inline'}, el('input', {type: 'radio', name: 'correct', value: 'false'}), t('class.photo-wrong')),
+        el('button', {type: 'submit'}, t('class.photo-confirm')));
+      X.onSubmit(form, async fields => {
+        await api('POST', `/api/photo-submissions/${p.id}/review`, {correct: fields.correct === 'true', answerText: fields.answerText});
+        form.replaceWith(el('p', {class: 'note'}, t('class.photo-done')));
+      });
+      return form;
+    });
+  }
+
+  function selected(select) {
+    return [...select.selectedOptions].map(o => Number(o.value));
+  }
+
+  X.onSubmit(document.getElementById('at-risk-form'), async () => {
+    const kpIds = selected(document.getElementById('at-risk-kps'));
+    const found = await api('GET', `/api/classes/${classId}/at-risk?kpIds=${kpIds.join(',')}`);
+    list(document.getElementById('at-risk'), found, s => el('li', {}, el('a', {href: `/students/${s.studentId}`}, s.name), '：',
+      s.weak.map(w => `${w.name} ${percent(w.probability)}`).join('、')), 'class.none-at-risk');
+  });
+
+  X.onSubmit(document.getElementById('misconceptions-form'), async fields => {
+    const target = document.getElementById('misconceptions');
+    target.replaceChildren(el('p', {role: 'status'}, t('chat.thinking')));
+    const report = await api('GET', `/api/classes/${classId}/misconceptions?kpId=${fields.kpId}`);
+    target.replaceChildren(
+      el('p', {}, t('class.wrong-answers', report.kpName, report.wrongAnswers)),
+      report.summaries.length ? el('ul', {}, report.summaries.map(s => el('li', {}, s.summary))) :
+        el('p', {class: 'muted small'}, t(`misconceptions.${report.summaryStatus}`)),
+      el('details', {}, el('summary', {}, t('class.groups')),
+        el('ul', {}, report.groups.map(g => el('li', {}, t('class.group', g.itemCode, g.answer, g.count))))));
+  });
+
+  X.onSubmit(document.getElementById('goal-form'), async () => {
+    await api('PUT', `/api/classes/${classId}/path-goal`, {kpIds: selected(document.getElementById('goal-kps'))});
+    flash(t('class.goal-saved'), 'note');
+    guard(tiers);
+  });
+
+  document.getElementById('items-load').addEventListener('click', () => guard(async () => {
+    const stats = await api('GET', `/api/insight/item-statistics?classId=${classId}`);
+    document.getElementById('items').replaceChildren(table(
+      [t('class.item'), t('class.answers'), t('class.p-value'), t('class.point-biserial'), t('class.options')],
+      stats.map(s => [s.code, String(s.answers), s.pValue === null ? '—' : s.pValue.toFixed(2),
+        s.pointBiserial === null ? '—' : s.pointBiserial.toFixed(2),
+        s.options.map(o => `${o.option}${o.key ? '✓' : ''} ${o.count}${o.chosenBy?.length ? `（${o.chosenBy.map(c => c.name).join('、')}）` : ''}`).join('；')])));
+  }));
+
+  guard(load);
+  guard(profile);
+  guard(tiers);
+  guard(students);
+  guard(photos);
+})();

@@ -1,0 +1,241 @@
+/*
+ * Shared by every page: calls to the JSON API (session + CSRF), problem messages shown to the
+ * person, Server-Sent Events read from a POST, safe rendering of Markdown with maths, and the
+ * page's messages (from the server's message bundles, see PageMessages).
+ */
+const X = (() => {
+  // Kept for the browser tests (and anyone debugging): script errors and messages missing from the bundles.
+  const problems = window.xuebanProblems = [];
+  window.addEventListener('error', event => problems.push(`error: ${event.message}`));
+  window.addEventListener('unhandledrejection', event => problems.push(`rejection: ${event.reason}`));
+  const messagesElement = document.getElementById('messages');
+  const messages = messagesElement ? JSON.parse(messagesElement.textContent) : {};
+  const meta = name => document.querySelector(`meta[name="${name}"]`)?.content;
+
+  /** A message from the bundles, with {0}, {1}… filled in. */
+  function t(key, ...args) {
+    let text = messages[key];
+    if (text === undefined) {
+      problems.push(`missing message: ${key}`);
+      text = key;
+    }
+    args.forEach((arg, i) => { text = text.replaceAll(`{${i}}`, String(arg)); });
+    return text;
+  }
+
+  /** Builds an element; strings become text nodes, never HTML. */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
+      else if (name === 'dataset') Object.assign(node.dataset, value);
+      else node.setAttribute(name, value === true ? '' : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /** A refusal or failure of the API, with the API's own message for people. */
+  class Problem extends Error {
+    constructor(status, detail, body) {
+      super(detail);
+      this.status = status;
+      this.body = body || {};
+    }
+  }
+
+  async function problemOf(response) {
+    let body = {};
+    try {
+      body = await response.json();
+    } catch (ignored) {
+      // not JSON: a proxy's page, a dropped connection
+    }
+    const detail = body.detail || t(response.status === 403 ? 'error.forbidden'
+      : response.status >= 500 ? 'error.server' : 'error.generic');
+    return new Problem(response.status, detail, body);
+  }
+
+  function headers(extra) {
+    // The API answers in the page's language, whatever the browser's own.
+    const result = Object.assign({'Accept': 'application/json', 'Accept-Language': document.documentElement.lang || 'zh-CN'},
+      extra || {});
+    const token = meta('_csrf');
+    if (token) result[meta('_csrf_header') || 'X-CSRF-TOKEN'] = token;
+    return result;
+  }
+
+  /**
+   * Calls the API. A plain object is sent as JSON, FormData as multipart, a string as text/csv.
+   * Resolves to the parsed JSON (null for 204); rejects with a Problem.
+   */
+  async function api(method, url, body, extraHeaders) {
+    const init = {method, headers: headers(extraHeaders), credentials: 'same-origin'};
+    if (body instanceof FormData) {
+      init.body = body;
+    } else if (typeof body === 'string') {
+      init.body = body;
+      init.headers['Content-Type'] = 'text/csv';
+    } else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers['Content-Type'] = 'application/json';
+    }
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (offline) {
+      throw new Problem(0, t('error.offline'));
+    }
+    if (!response.ok) throw await problemOf(response);
+    if (response.status === 204) return null;
+    const type = response.headers.get('Content-Type') || '';
+    return type.includes('json') ? response.json() : response.text();
+  }
+
+  /**
+   * Sends a request whose answer is an event stream and calls on[event](data) for each event.
+   * Resolves when the stream ends; rejects with a Problem when the request is refused.
+   */
+  async function stream(url, {method = 'POST', body, on = {}, signal, extraHeaders} = {}) {
+    const init = {method, credentials: 'same-origin', signal,
+      headers: headers(Object.assign({'Accept': 'text/event-stream'}, extraHeaders || {}))};
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers['Content-Type'] = 'application/json';
+    }
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (offline) {
+      if (signal?.aborted) return;
+      throw new Problem(0, t('error.offline'));
+    }
+    if (!response.ok) throw await problemOf(response);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) break;
+      buffer += value.replaceAll('\r\n', '\n');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+        }
+        if (data.length === 0) continue;
+        let parsed = data.join('\n');
+        try { parsed = JSON.parse(parsed); } catch (notJson) { /* plain text data */ }
+        on[event]?.(parsed);
+      }
+    }
+  }
+
+  /** Shows a message in the page's message area (role=alert, so screen readers announce it). */
+  function flash(text, kind = 'error') {
+    const area = document.getElementById('flash');
+    if (!area) return;
+    area.replaceChildren(el('p', {class: kind === 'error' ? 'alert' : 'note'}, text));
+    area.scrollIntoView({block: 'nearest'});
+    if (kind !== 'error') setTimeout(() => { if (area.textContent === text) area.replaceChildren(); }, 6000);
+  }
+
+  /** Runs an action, showing its failure as a message instead of losing it; returns its result. */
+  async function guard(action, onError) {
+    try {
+      return await action();
+    } catch (error) {
+      if (onError) onError(error);
+      flash(error instanceof Problem ? error.message : t('error.generic'));
+      if (!(error instanceof Problem)) console.error(error);
+      return undefined;
+    }
+  }
+
+  /** Form fields as an object: empty fields left out, numbers for type=number. */
+  function fields(form) {
+    const result = {};
+    for (const element of form.elements) {
+      if (!element.name || element.disabled || element.type === 'file' || element.type === 'submit') continue;
+      if ((element.type === 'checkbox' || element.type === 'radio') && !element.checked) continue;
+      const value = element.value.trim();
+      if (value === '') continue;
+      result[element.name] = element.type === 'number' ? Number(value) : value;
+    }
+    return result;
+  }
+
+  /** Disables a form's submit buttons while its action runs. */
+  function onSubmit(form, action) {
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      const buttons = form.querySelectorAll('button');
+      buttons.forEach(b => { b.disabled = true; });
+      try {
+        await guard(() => action(fields(form), form));
+      } finally {
+        buttons.forEach(b => { b.disabled = false; });
+      }
+    });
+  }
+
+  const MATH = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$\n]+?)\$/g;
+  const ALLOWED = ['p', 'br', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span'];
+
+  /**
+   * Renders Markdown with maths into an element, safely: no raw HTML, no links or images
+   * followed (their text stays), maths by KaTeX (copying it copies the TeX).
+   */
+  function markdown(target, text) {
+    const maths = [];
+    const withoutMaths = (text || '').replace(MATH, (whole, display, bracket, paren, inline) => {
+      maths.push({tex: display ?? bracket ?? paren ?? inline, display: display !== undefined || bracket !== undefined});
+      return `@@MATH${maths.length - 1}@@`;
+    });
+    let html = window.marked ? marked.parse(withoutMaths, {gfm: true, breaks: true, async: false})
+      : escape(withoutMaths);
+    html = window.DOMPurify ? DOMPurify.sanitize(html, {ALLOWED_TAGS: ALLOWED, ALLOWED_ATTR: []}) : '';
+    html = html.replace(/@@MATH(\d+)@@/g, (whole, i) => {
+      const {tex, display} = maths[Number(i)];
+      if (!window.katex) return `<code>${escape(tex)}</code>`;
+      return katex.renderToString(tex, {displayMode: display, throwOnError: false, trust: false, strict: 'ignore',
+        maxSize: 20, maxExpand: 200});
+    });
+    target.innerHTML = html;
+  }
+
+  /** Text made safe to place inside HTML (for libraries that take HTML strings, such as chart tooltips). */
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+  }
+
+  function percent(value) {
+    return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`;
+  }
+
+  function dateTime(value) {
+    return value ? new Date(value).toLocaleString(document.documentElement.lang || undefined) : '—';
+  }
+
+  /** A table: header keys (messages) and rows of cells (text or nodes). */
+  function table(headerKeys, rows) {
+    return el('table', {}, el('thead', {}, el('tr', {}, headerKeys.map(k => el('th', {scope: 'col'}, k ? t(k) : '')))),
+      el('tbody', {}, rows.map(cells => el('tr', {}, cells.map(c => el('td', {}, c))))));
+  }
+
+  /** Replaces a container's content with rows made by a function, or a line saying there are none. */
+  function list(container, items, row, emptyKey = 'empty') {
+    container.replaceChildren(...(items && items.length ? items.map(row) : [el('p', {class: 'muted'}, t(emptyKey))]));
+  }
+
+  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, list, table, Problem};
+})();

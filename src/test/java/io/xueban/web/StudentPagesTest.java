@@ -1,0 +1,118 @@
+package io.xueban.web;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import io.xueban.TestSchools;
+import io.xueban.llm.ScriptedModelServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A student on a phone-sized screen (375 px): the AI-use policy on the first visit and a streamed
+ * reply from the study buddy (a school of the test's own), an answered item that changes the
+ * path and a teacher's page refused (the demo school, whose history gives a path with items).
+ */
+class StudentPagesTest extends PagesTest {
+
+    @Override
+    int[] windowSize() {
+        return new int[] {375, 812};
+    }
+
+    @Test
+    void aStudentAcceptsThePolicyAndSeesTheBuddysReplyStreamIn() {
+        String reply = "我们先想一想：直角三角形的三条边之间，有什么关系？试着量一量 $a$、$b$、$c$，算一算 $a^2+b^2$ 和 $c^2$。"
+                + "你发现了什么规律？先别急着看答案，把你的猜想写下来，我们一起检验。";
+        SERVER.firstTokenMillis(50).tokensPerSecond(25);
+        SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"))
+                .when("勾股定理", ScriptedModelServer.Reply.of(reply));
+        TestSchools.School own = schools.create();
+        browser.login(own.student1Name(), TestSchools.PASSWORD);
+
+        assertThat(browser.driver.getCurrentUrl()).endsWith("/study");
+        browser.find("#policy-text");
+        browser.screenshot("student-policy");
+        browser.find("#policy-accept").click();
+
+        WebElement input = browser.find("#chat-input");
+        input.sendKeys("勾股定理是怎么来的？");
+        browser.find("#chat-send").click();
+        // Tokens arrive one after another: the reply is seen part-written before it is whole.
+        String partial = browser.await(d -> {
+            String shown = lastReply();
+            return !shown.isBlank() && shown.length() < 60 ? shown : null;
+        });
+        assertThat(reply.replace("$", "")).startsWith(partial.substring(0, Math.min(4, partial.length())));
+        browser.await(d -> lastReply().contains("把你的猜想写下来，我们一起检验"));
+        // Maths rendered by KaTeX, its TeX kept for copying.
+        assertThat(browser.driver.findElements(By.cssSelector(".msg.theirs .katex"))).isNotEmpty();
+        browser.screenshot("student-chat");
+        browser.assertCleanPage();
+        long student = own.student1();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
+                + "WHERE c.user_id = ? AND m.status = 'COMPLETE'").param(student).query(Integer.class).single())
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aStudentAnswersAnItemOnTheirPathAndThePathChanges() {
+        demoSchool();
+        browser.login("s080139", DEMO_PASSWORD);
+        browser.go("/study/path");
+        WebElement firstItem = browser.find("#steps form.item[data-item]");
+        String before = browser.text("#steps");
+        long item = Long.parseLong(firstItem.getAttribute("data-item"));
+        List<WebElement> choices = firstItem.findElements(By.cssSelector("input[type=radio], input[type=checkbox]"));
+        if (choices.isEmpty()) {
+            firstItem.findElement(By.cssSelector("input")).sendKeys("0");
+        } else {
+            choices.getFirst().click();
+        }
+        browser.screenshot("student-path");
+        firstItem.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.await(d -> !firstItem.findElement(By.cssSelector(".result")).getText().isBlank());
+
+        long student = studentId("s080139");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ? AND item_id = ? AND source = 'TYPED'")
+                .params(student, item).query(Integer.class).single()).isEqualTo(1);
+        // The page asks for the path again and shows what changed (the chances of success at the least).
+        browser.await(d -> {
+            try {
+                return !browser.driver.findElement(By.id("steps")).getText().equals(before);
+            } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+                return false;
+            }
+        });
+        browser.assertCleanPage();
+    }
+
+    @Test
+    void aStudentCannotOpenATeachersPage() {
+        long classId = demoClass("初二(1)班");
+        browser.login("s080138", DEMO_PASSWORD);
+        for (String page : List.of("/classes/" + classId, "/plans/new", "/admin/users", "/library")) {
+            browser.go(page);
+            assertThat(browser.text("main")).as(page).contains("你没有权限打开这个页面");
+        }
+        browser.screenshot("student-refused");
+        browser.go("/no-such-page");
+        assertThat(browser.text("main")).contains("没有这个页面");
+        browser.go("/study/photo");
+        browser.find("#photo-item option");
+        browser.screenshot("student-photo");
+        browser.assertCleanPage();
+    }
+
+    private String lastReply() {
+        List<WebElement> replies = browser.driver.findElements(By.cssSelector(".msg.theirs .body"));
+        return replies.isEmpty() ? "" : replies.getLast().getText();
+    }
+
+    private long studentId(String username) {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = ?").param(username).query(Long.class).single();
+    }
+}
