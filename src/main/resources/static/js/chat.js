@@ -1,6 +1,6 @@
 /* The study buddy (students) and the teacher assistant (staff): one conversation at a time, replies streamed. */
 (() => {
-  const {t, el, api, stream, flash, guard, markdown, Problem} = X;
+  const {t, el, api, stream, guard, markdown, Problem} = X;
   const root = document.getElementById('chat');
   const log = document.getElementById('chat-log');
   const form = document.getElementById('chat-form');
@@ -77,10 +77,12 @@
       input.value = '';
     } catch (error) {
       reply.remove();
-      // Caps, quiet hours and a full model server are explained, not shown as failures.
-      const kind = error instanceof Problem && [429, 503, 403].includes(error.status) ? 'note' : 'error';
-      flash(error instanceof Problem ? error.message : t('error.generic'), kind);
       log.lastElementChild?.classList.add('unsent');
+      // Caps, quiet hours and a full model server are explained where the person is looking, kindly,
+      // not as failures; the words stay in the box to send later.
+      const kind = error instanceof Problem && [429, 503, 403].includes(error.status) ? 'note' : 'alert';
+      log.append(el('p', {class: `${kind} small`, role: 'status'}, error instanceof Problem ? error.message : t('error.generic')));
+      log.scrollTop = log.scrollHeight;
     } finally {
       reply.classList.remove('streaming');
       sending = false;

@@ -205,6 +205,7 @@ const X = (() => {
       : escape(withoutMaths);
     html = window.DOMPurify ? DOMPurify.sanitize(html, {ALLOWED_TAGS: ALLOWED, ALLOWED_ATTR: []}) : '';
     html = html.replace(/@@MATH(\d+)@@/g, (whole, i) => {
+      if (!maths[Number(i)]) return whole; // the text itself said "@@MATH…@@"
       const {tex, display} = maths[Number(i)];
       if (!window.katex) return `<code>${escape(tex)}</code>`;
       return katex.renderToString(tex, {displayMode: display, throwOnError: false, trust: false, strict: 'ignore',

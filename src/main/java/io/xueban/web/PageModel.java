@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.webmvc.autoconfigure.error.BasicErrorController;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -21,9 +22,10 @@ import io.xueban.system.Problems;
 
 /**
  * What every page template can use (the signed-in person, the page's path, the scripts'
- * messages), and refusals on pages shown as a page with a message, never as JSON.
+ * messages), also on the error page, and refusals on pages shown as a page with a message,
+ * never as JSON.
  */
-@ControllerAdvice(assignableTypes = PageController.class)
+@ControllerAdvice(assignableTypes = {PageController.class, BasicErrorController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PageModel {
 

@@ -101,10 +101,11 @@ final class Browser implements AutoCloseable {
             return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
         } catch (TimeoutException e) {
             // Say what the page showed: a wait that timed out is otherwise hard to read from a CI log.
-            String source = driver.getPageSource();
+            Object shown = script("return document.body ? document.body.innerText : document.documentElement.outerHTML");
+            String text = String.valueOf(shown);
             throw new AssertionError("Waited " + timeout.toSeconds() + " s in vain on " + driver.getCurrentUrl()
-                    + "; script problems: " + script("return window.xuebanProblems || []") + "; page: "
-                    + source.substring(0, Math.min(source.length(), 3000)), e);
+                    + "; script problems: " + script("return window.xuebanProblems || []") + "; the page shows: "
+                    + text.substring(0, Math.min(text.length(), 4000)), e);
         }
     }
 

@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
 
 import io.xueban.TestSchools;
 import io.xueban.demo.DemoSchool;
@@ -49,6 +50,8 @@ abstract class PagesTest {
     JdbcClient jdbc;
     @Autowired
     JsonMapper json;
+    @Autowired
+    MockMvc mvc;
 
     Browser browser;
 

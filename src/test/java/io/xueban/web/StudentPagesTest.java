@@ -1,15 +1,21 @@
 package io.xueban.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 
 import io.xueban.TestSchools;
 import io.xueban.llm.ScriptedModelServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * A student on a phone-sized screen (375 px): the AI-use policy on the first visit and a streamed
@@ -24,9 +30,12 @@ class StudentPagesTest extends PagesTest {
     }
 
     @Test
-    void aStudentAcceptsThePolicyAndSeesTheBuddysReplyStreamIn() {
+    void aStudentAcceptsThePolicyAndSeesTheBuddysReplyStreamIn() throws Exception {
         String reply = "我们先想一想：直角三角形的三条边之间，有什么关系？试着量一量 $a$、$b$、$c$，算一算 $a^2+b^2$ 和 $c^2$。"
-                + "你发现了什么规律？先别急着看答案，把你的猜想写下来，我们一起检验。";
+                + "你发现了什么规律？先别急着看答案，把你的猜想写下来，我们一起检验。"
+                // What a model must never get onto the page: links to follow, images, markup that runs.
+                + "\n\n[点这里看答案](javascript:window.followed=1) ![图](x.png)"
+                + " <img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>";
         SERVER.firstTokenMillis(50).tokensPerSecond(25);
         SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"))
                 .when("勾股定理", ScriptedModelServer.Reply.of(reply));
@@ -50,8 +59,32 @@ class StudentPagesTest extends PagesTest {
         browser.await(d -> lastReply().contains("把你的猜想写下来，我们一起检验"));
         // Maths rendered by KaTeX, its TeX kept for copying.
         assertThat(browser.driver.findElements(By.cssSelector(".msg.theirs .katex"))).isNotEmpty();
+        // Shown safely: the link's words stay as text, nothing to click, no image, nothing ran.
+        browser.await(d -> lastReply().contains("点这里看答案"));
+        assertThat(browser.driver.findElements(By.cssSelector(".msg a, .msg img, .msg script, .msg [onerror]"))).isEmpty();
+        assertThat(browser.script("return window.pwned === undefined && window.followed === undefined")).isEqualTo(true);
         browser.screenshot("student-chat");
         browser.assertCleanPage();
+        // Over the school's daily cap: told kindly, as a note, and the unsent words stay in the box.
+        String admin = schools.bearer(own.adminName());
+        String settings = mvc.perform(get("/api/safety-settings").header(HttpHeaders.AUTHORIZATION, admin))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        mvc.perform(put("/api/safety-settings").header(HttpHeaders.AUTHORIZATION, admin)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(settings.replaceFirst("\"dailyCap\":\\d+", "\"dailyCap\":1")))
+                .andExpect(status().isOk());
+        // The send button is back once the reply has ended (done), not just once its last words show.
+        browser.await(d -> d.findElement(By.id("chat-send")).isEnabled());
+        browser.find("#chat-input").sendKeys("还有一个问题");
+        browser.find("#chat-send").click();
+        String note = browser.await(d -> {
+            var shown = d.findElements(By.cssSelector("#chat-log .note"));
+            return shown.isEmpty() ? null : shown.getFirst().getText();
+        });
+        assertThat(note).contains("今天的 1 次聊天已经用完了");
+        assertThat(browser.find("#chat-input").getAttribute("value")).isEqualTo("还有一个问题");
+        browser.screenshot("student-chat-cap");
+
         long student = own.student1();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
                 + "WHERE c.user_id = ? AND m.status = 'COMPLETE'").param(student).query(Integer.class).single())
