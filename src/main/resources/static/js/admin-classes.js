@@ -11,13 +11,14 @@
       ['classes.name', 'classes.grade', 'classes.students', 'classes.teachers'],
       rows.map(c => [el('a', {href: `/classes/${c.id}`}, c.name), String(c.grade), String(c.studentCount),
         el('ul', {class: 'links'}, c.teachers.map(x => el('li', {}, `${x.subjectName} · ${x.teacherName} `,
-          el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+          el('button', {type: 'button', class: 'link', 'aria-label': t('classes.unassign-named', x.teacherName),
+            onclick: () => guard(async () => {
             await api('DELETE', `/api/teaching-assignments/${x.assignmentId}`);
             await load();
           })}, t('classes.unassign')))))])));
     for (const id of ['assign-class', 'enrol-class', 'members-class']) options(id, classes, c => c.name);
-    options('assign-teacher', teachers, u => `${u.displayName}（${u.username}）`);
-    options('enrol-student', students, u => `${u.displayName}（${u.username}）`);
+    options('assign-teacher', teachers, u => `${u.displayName}${t('paren', u.username)}`);
+    options('enrol-student', students, u => `${u.displayName}${t('paren', u.username)}`);
     options('assign-subject', subjects, s => s.name);
     await members();
   }
@@ -26,8 +27,9 @@
     const classId = document.getElementById('members-class').value;
     if (!classId) return;
     const students = await api('GET', `/api/classes/${classId}/students`);
-    X.list(document.getElementById('members'), students, s => el('li', {}, `${s.displayName}（${s.username}） `,
-      el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+    X.list(document.getElementById('members'), students, s => el('li', {}, `${s.displayName}${t('paren', s.username)} `,
+      el('button', {type: 'button', class: 'link', 'aria-label': t('classes.remove-named', s.displayName),
+        onclick: () => guard(async () => {
         await api('DELETE', `/api/classes/${classId}/students/${s.id}`);
         await load();
       })}, t('classes.remove'))));

@@ -5,12 +5,13 @@
   const kpForm = document.getElementById('kp-form');
   const itemForm = document.getElementById('item-form');
   let points = [];
+  let editedDifficulty = null; // an edited item keeps its calibrated difficulty
   const selected = select => [...select.selectedOptions].map(o => Number(o.value));
   const choose = (select, ids) => [...select.options].forEach(o => { o.selected = ids.includes(Number(o.value)); });
 
   async function subjects() {
     const all = await api('GET', '/api/subjects');
-    X.list(document.getElementById('subjects'), all, s => el('li', {}, `${s.name}（${s.code}）`));
+    X.list(document.getElementById('subjects'), all, s => el('li', {}, `${s.name}${t('paren', s.code)}`));
     const current = pick.value;
     pick.replaceChildren(...all.map(s => el('option', {value: s.id}, s.name)));
     if (current) pick.value = current;
@@ -23,9 +24,9 @@
     const name = Object.fromEntries(points.map(k => [k.id, k.name]));
     X.list(document.getElementById('kps'), points.length ? [points] : [], rows => table(
       ['curriculum.code', 'curriculum.name', 'curriculum.prerequisites', ''],
-      rows.map(k => [k.code, k.name, k.prerequisiteIds.map(id => name[id]).join('、'), el('span', {},
-        el('button', {type: 'button', class: 'link', onclick: () => editPoint(k)}, t('curriculum.edit')), ' ',
-        el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+      rows.map(k => [k.code, k.name, k.prerequisiteIds.map(id => name[id]).join(t('sep.list')), el('span', {},
+        el('button', {type: 'button', class: 'link', 'aria-label': `${t('curriculum.edit')} ${k.name}`, onclick: () => editPoint(k)}, t('curriculum.edit')), ' ',
+        el('button', {type: 'button', class: 'link', 'aria-label': `${t('curriculum.delete')} ${k.name}`, onclick: () => guard(async () => {
           if (!confirm(t('curriculum.confirm-delete', k.name))) return;
           await api('DELETE', `/api/knowledge-points/${k.id}`);
           await load();
@@ -37,8 +38,8 @@
     X.list(document.getElementById('items'), items.length ? [items] : [], rows => table(
       ['curriculum.code', 'curriculum.type', 'curriculum.stem', ''],
       rows.map(i => [i.code || String(i.id), t(`item-type.${i.type}`), i.stem.length > 60 ? `${i.stem.slice(0, 60)}…` : i.stem,
-        el('span', {}, el('button', {type: 'button', class: 'link', onclick: () => editItem(i)}, t('curriculum.edit')), ' ',
-          el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+        el('span', {}, el('button', {type: 'button', class: 'link', 'aria-label': `${t('curriculum.edit')} ${i.code || i.id}`, onclick: () => editItem(i)}, t('curriculum.edit')), ' ',
+          el('button', {type: 'button', class: 'link', 'aria-label': `${t('curriculum.delete')} ${i.code || i.id}`, onclick: () => guard(async () => {
             if (!confirm(t('curriculum.confirm-delete', i.code || i.id))) return;
             await api('DELETE', `/api/items/${i.id}`);
             await load();
@@ -55,6 +56,7 @@
   function editItem(i) {
     for (const name of ['id', 'code', 'type', 'bloomLevel', 'stem', 'answerKey']) itemForm.elements[name].value = i[name] ?? '';
     itemForm.elements.options.value = (i.options || []).join('\n');
+    editedDifficulty = i.difficulty ?? null;
     choose(document.getElementById('item-kps'), i.kpIds);
     itemForm.scrollIntoView();
     itemForm.elements.stem.focus();
@@ -81,7 +83,8 @@
     const choice = fields.type === 'SINGLE_CHOICE' || fields.type === 'MULTIPLE_CHOICE';
     const body = {subjectId: Number(pick.value), code: fields.code, type: fields.type, bloomLevel: fields.bloomLevel,
       stem: fields.stem, answerKey: fields.answerKey, kpIds: selected(document.getElementById('item-kps')),
-      options: choice ? (fields.options || '').split('\n').map(s => s.trim()).filter(Boolean) : null};
+      options: choice ? (fields.options || '').split('\n').map(s => s.trim()).filter(Boolean) : null,
+      difficulty: fields.id ? editedDifficulty : null};
     if (fields.id) await api('PUT', `/api/items/${fields.id}`, body);
     else await api('POST', '/api/items', body);
     itemForm.reset();
@@ -90,7 +93,12 @@
   });
 
   // A hidden field keeps its value through a form reset: "new" must forget which record was being edited.
-  for (const form of [kpForm, itemForm]) form.addEventListener('reset', () => { form.elements.id.value = ''; });
+  for (const form of [kpForm, itemForm]) {
+    form.addEventListener('reset', () => {
+      form.elements.id.value = '';
+      editedDifficulty = null;
+    });
+  }
   pick.addEventListener('change', () => guard(load));
   guard(subjects);
 })();

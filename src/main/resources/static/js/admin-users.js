@@ -12,7 +12,7 @@
       ['users.username', 'users.name', 'users.role', 'users.email', 'users.status', ''],
       rows.map(u => [u.username, u.displayName, t(`role.${u.role}`), u.email || '',
         u.enabled ? t('users.enabled') : t('users.disabled'),
-        el('button', {type: 'button', class: 'link', onclick: () => edit(u)}, t('users.edit'))])));
+        el('button', {type: 'button', class: 'link', 'aria-label': t('users.edit-named', u.displayName), onclick: () => edit(u)}, t('users.edit'))])));
   }
 
   function edit(user) {

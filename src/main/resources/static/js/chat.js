@@ -6,6 +6,7 @@
   const form = document.getElementById('chat-form');
   const input = document.getElementById('chat-input');
   const select = document.getElementById('conversation-select');
+  const newButton = document.getElementById('chat-new');
   let conversationId = null;
   let sending = false;
 
@@ -22,9 +23,11 @@
   }
 
   async function showConversation(id) {
-    conversationId = id;
     select.value = String(id);
     const page = await api('GET', `/api/conversations/${id}/messages?limit=50`);
+    // Another conversation was chosen while this one loaded: that one is shown, not this.
+    if (select.value !== String(id)) return;
+    conversationId = id;
     log.replaceChildren(...page.messages.slice().reverse().map(m => bubble(m.role, m.content, m.status)));
     if (!page.messages.length) log.append(el('p', {class: 'muted'}, t('chat.empty')));
     log.scrollTop = log.scrollHeight;
@@ -48,7 +51,9 @@
   async function send(content) {
     if (sending || !content) return;
     sending = true;
-    form.querySelector('button').disabled = true;
+    // While a reply streams, the conversation cannot be switched under it.
+    for (const control of [form.querySelector('button'), select, newButton]) control.disabled = true;
+    log.setAttribute('aria-busy', 'true');
     log.querySelector('p.muted')?.remove();
     log.append(bubble('USER', content));
     const reply = bubble('ASSISTANT', '');
@@ -67,7 +72,7 @@
     };
     try {
       await stream(`/api/conversations/${conversationId}/messages`, {body: {content}, on: {
-        queued: d => { status.textContent = t('chat.queued', d.ahead + 1); },
+        queued: d => { status.textContent = d.ahead > 0 ? t('chat.queued', d.ahead) : t('chat.thinking'); },
         token: d => { status.textContent = ''; text += d.text; render(); },
         reply: d => { status.textContent = ''; text = d.text; render(); },
         blocked: d => { text = d.text || ''; render(); status.textContent = t('chat.blocked'); },
@@ -86,7 +91,8 @@
     } finally {
       reply.classList.remove('streaming');
       sending = false;
-      form.querySelector('button').disabled = false;
+      for (const control of [form.querySelector('button'), select, newButton]) control.disabled = false;
+      log.setAttribute('aria-busy', 'false');
       input.focus();
     }
   }
@@ -98,11 +104,17 @@
     const panel = document.getElementById('policy');
     markdown(document.getElementById('policy-text'), policy.text);
     panel.hidden = false;
-    document.getElementById('policy-accept').addEventListener('click', () => guard(async () => {
-      await api('POST', '/api/ai-policy/accept');
+    const accept = document.getElementById('policy-accept');
+    accept.addEventListener('click', () => guard(async () => {
+      accept.disabled = true;
+      try {
+        await api('POST', '/api/ai-policy/accept');
+      } finally {
+        accept.disabled = false; // a failed accept can be tried again
+      }
       panel.hidden = true;
       await open();
-    }), {once: true});
+    }));
     return false;
   }
 
@@ -120,6 +132,6 @@
     }
   });
   select.addEventListener('change', () => guard(() => showConversation(Number(select.value))));
-  document.getElementById('chat-new').addEventListener('click', () => guard(newConversation));
+  newButton.addEventListener('click', () => guard(newConversation));
   guard(async () => { if (await checkPolicy()) await open(); });
 })();

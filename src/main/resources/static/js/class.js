@@ -47,7 +47,7 @@
     const info = await api('GET', `/api/classes/${classId}`);
     document.getElementById('class-name').textContent = info.name;
     document.getElementById('class-meta').textContent = t('class.meta', info.studentCount,
-      info.teachers.map(x => `${x.subjectName} · ${x.teacherName}`).join('，'));
+      info.teachers.map(x => `${x.subjectName} · ${x.teacherName}`).join(t('sep.list')));
     document.title = `${info.name} · ${t('app.name')}`;
     const mastery = await api('GET', `/api/classes/${classId}/mastery`);
     kpNames = Object.fromEntries(mastery.knowledgePoints.map(k => [k.id, k.name]));
@@ -68,10 +68,10 @@
     const path = await api('GET', `/api/classes/${classId}/path`);
     document.getElementById('tiers').replaceChildren(...path.tiers.map(tier => el('details', {open: true},
       el('summary', {}, t('class.tier', tier.label, tier.students.length, percent(tier.meanMastery))),
-      el('p', {class: 'small'}, t('class.focus'), tier.focus.map(f => `${f.name}（${f.students}）`).join('、') || '—'),
+      el('p', {class: 'small'}, t('class.focus'), tier.focus.map(f => `${f.name}${t('paren', f.students)}`).join(t('sep.list')) || '—'),
       el('ul', {class: 'links'}, tier.students.map(s => el('li', {},
-        el('a', {href: `/students/${s.studentId}`}, s.name), '：',
-        s.next ? `${s.next.name}（${t(`path.kind.${s.next.kind}`)}）` : t('class.no-next')))))));
+        el('a', {href: `/students/${s.studentId}`}, s.name), t('sep.colon'),
+        s.next ? `${s.next.name}${t('paren', t(`path.kind.${s.next.kind}`))}` : t('class.no-next')))))));
   }
 
   async function students() {
@@ -88,8 +88,9 @@
         el('img', {src: `/api/photo-submissions/${p.id}/image`, alt: t('class.photo-alt'), style: 'max-width:100%;max-height:20rem'}),
         el('p', {}, t('class.photo-reading', p.reading?.transcription || '', percent(p.reading?.confidence))),
         el('label', {}, t('class.photo-answer'), el('textarea', {name: 'answerText', rows: 2}, p.reading?.transcription || '')),
-        el('label', {class: 'inline'}, el('input', {type: 'radio', name: 'correct', value: 'true', required: true}), t('class.photo-correct')),
-        el('label', {class: 'inline'}, el('input', {type: 'radio', name: 'correct', value: 'false'}), t('class.photo-wrong')),
+        el('fieldset', {}, el('legend', {}, t('class.photo-verdict')),
+          el('label', {class: 'inline'}, el('input', {type: 'radio', name: 'correct', value: 'true', required: true}), t('class.photo-correct')),
+          el('label', {class: 'inline'}, el('input', {type: 'radio', name: 'correct', value: 'false'}), t('class.photo-wrong'))),
         el('button', {type: 'submit'}, t('class.photo-confirm')));
       X.onSubmit(form, async fields => {
         await api('POST', `/api/photo-submissions/${p.id}/review`, {correct: fields.correct === 'true', answerText: fields.answerText});
@@ -106,8 +107,8 @@
   X.onSubmit(document.getElementById('at-risk-form'), async () => {
     const kpIds = selected(document.getElementById('at-risk-kps'));
     const found = await api('GET', `/api/classes/${classId}/at-risk?kpIds=${kpIds.join(',')}`);
-    list(document.getElementById('at-risk'), found, s => el('li', {}, el('a', {href: `/students/${s.studentId}`}, s.name), '：',
-      s.weak.map(w => `${w.name} ${percent(w.probability)}`).join('、')), 'class.none-at-risk');
+    list(document.getElementById('at-risk'), found, s => el('li', {}, el('a', {href: `/students/${s.studentId}`}, s.name), t('sep.colon'),
+      s.weak.map(w => `${w.name} ${percent(w.probability)}`).join(t('sep.list'))), 'class.none-at-risk');
   });
 
   X.onSubmit(document.getElementById('misconceptions-form'), async fields => {
@@ -134,7 +135,7 @@
       [t('class.item'), t('class.answers'), t('class.p-value'), t('class.point-biserial'), t('class.options')],
       stats.map(s => [s.code, String(s.answers), s.pValue === null ? '—' : s.pValue.toFixed(2),
         s.pointBiserial === null ? '—' : s.pointBiserial.toFixed(2),
-        s.options.map(o => `${o.option}${o.key ? '✓' : ''} ${o.count}${o.chosenBy?.length ? `（${o.chosenBy.map(c => c.name).join('、')}）` : ''}`).join('；')])));
+        s.options.map(o => `${o.option}${o.key ? '✓' : ''} ${o.count}${o.chosenBy?.length ? `${t('paren', o.chosenBy.map(c => c.name).join(t('sep.list')))}` : ''}`).join(t('sep.semicolon'))])));
   }));
 
   guard(load);

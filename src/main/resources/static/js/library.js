@@ -24,7 +24,8 @@
       el('tbody', {}, rows.map(d => el('tr', {dataset: {document: d.id}},
         el('td', {}, d.title, d.visibility === 'PRIVATE' ? el('span', {class: 'badge'}, t('library.private')) : null),
         el('td', {}, t(`kind.${d.kind}`)), el('td', {}, d.author || ''), el('td', {}, status(d)), el('td', {}, dateTime(d.createdAt)),
-        el('td', {}, d.ownerId === me || admin ? el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+        el('td', {}, d.ownerId === me || admin ? el('button', {type: 'button', class: 'link', 'aria-label': t('library.delete-named', d.title),
+          onclick: () => guard(async () => {
           if (!confirm(t('library.confirm-delete', d.title))) return;
           await api('DELETE', `/api/knowledge/documents/${d.id}`);
           await documents();

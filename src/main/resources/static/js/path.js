@@ -71,7 +71,7 @@
     X.list(stepsList, path.steps, step, 'path.empty');
     const skipped = document.getElementById('skipped');
     document.getElementById('skipped-section').hidden = !path.skipped.length;
-    skipped.replaceChildren(...path.skipped.map(s => el('li', {}, `${s.name}：${s.reason}`)));
+    skipped.replaceChildren(...path.skipped.map(s => el('li', {}, `${s.name}${t('sep.colon')}${s.reason}`)));
   }
 
   document.getElementById('explain').addEventListener('click', event => guard(async () => {

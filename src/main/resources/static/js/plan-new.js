@@ -4,6 +4,8 @@
   const form = document.getElementById('plan-form');
   const subject = document.getElementById('plan-subject');
   const kps = document.getElementById('plan-kps');
+  let key = null;
+  let lastRequest = null;
 
   async function loadPoints() {
     const points = await api('GET', `/api/knowledge-points?subjectId=${subject.value}`);
@@ -23,21 +25,32 @@
 
   X.onSubmit(form, async fields => {
     const request = Object.assign(fields, {kpIds: [...kps.selectedOptions].map(o => Number(o.value))});
-    for (const key of ['classId', 'subjectId', 'exemplarDocumentId']) if (request[key]) request[key] = Number(request[key]);
+    for (const name of ['classId', 'subjectId', 'exemplarDocumentId']) if (request[name]) request[name] = Number(request[name]);
     const progress = document.getElementById('plan-progress');
     const stages = document.getElementById('new-stages');
     const tokens = document.getElementById('new-tokens');
     progress.hidden = false;
     let planId = null;
-    // The same key for the same click: a retry after a dropped connection finds the same plan.
-    const key = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
-    await stream('/api/lesson-plans', {body: request, extraHeaders: {'Idempotency-Key': key}, on: {
-      plan: d => { planId = d.planId; },
-      stage: d => { stages.append(el('li', {class: 'current'}, d.message)); },
-      token: d => { tokens.textContent += d.text; tokens.scrollTop = tokens.scrollHeight; },
-      done: d => { location.href = `/plans/${d.planId}`; },
-      pending: d => { location.href = `/plans/${d.planId}`; },
-      error: d => { X.flash(d.detail || t('plan.failed')); if (planId) location.href = `/plans/${planId}`; },
-    }});
+    // A retry of the same request (after a dropped connection, say) keeps its key and finds the same plan;
+    // a changed request gets a new key.
+    const asked = JSON.stringify(request);
+    if (asked !== lastRequest) {
+      lastRequest = asked;
+      key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    }
+    try {
+      await stream('/api/lesson-plans', {body: request, extraHeaders: {'Idempotency-Key': key}, on: {
+        plan: d => { planId = d.planId; },
+        stage: d => { stages.append(el('li', {class: 'current'}, d.message)); },
+        token: d => { tokens.textContent += d.text; tokens.scrollTop = tokens.scrollHeight; },
+        done: d => { location.href = `/plans/${d.planId}`; },
+        pending: d => { location.href = `/plans/${d.planId}`; },
+        error: d => { X.flash(d.detail || t('plan.failed')); if (planId) location.href = `/plans/${planId}`; },
+      }});
+    } catch (error) {
+      // The plan goes on being written without us: its page follows it.
+      if (planId) location.href = `/plans/${planId}`;
+      else throw error;
+    }
   });
 })();

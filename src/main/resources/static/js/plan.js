@@ -7,6 +7,8 @@
   const FIELDS = {OBJECTIVES: 'objectives', KEY_POINTS: 'keyPoints', DIFFICULTIES: 'difficulties',
     LEARNER_ANALYSIS: 'learnerAnalysis', PREPARATION: 'preparation', PROCESS: 'process', BOARD_DESIGN: 'boardDesign',
     EXIT_TICKET: 'exitTicket', HOMEWORK: 'homework', REFERENCES: 'references'};
+  /** Lists of records in a draft: an empty one has nothing to edit. */
+  const RECORD_LISTS = ['objectives', 'process', 'newItems', 'references'];
   let plan = null;
 
   /** Follows a plan being written: htmx's SSE extension holds the connection, this reads its events. */
@@ -17,9 +19,15 @@
     events.addEventListener('htmx:sseBeforeMessage', event => {
       event.preventDefault(); // the data is JSON, shown as text below, never swapped in as HTML
       const message = event.detail;
+      if (!message.data) return; // the connection's own error event: htmx reconnects
       const data = JSON.parse(message.data);
       const stages = document.getElementById('stages');
       switch (message.type) {
+        case 'plan':
+          // Each (re)connection replays the plan's progress from its start.
+          stages.replaceChildren();
+          document.getElementById('tokens').textContent = '';
+          break;
         case 'stage':
           stages.querySelectorAll('li.current').forEach(li => li.classList.replace('current', 'done'));
           stages.append(el('li', {class: 'current'}, data.message));
@@ -51,20 +59,27 @@
 
   function render(view) {
     plan = view;
+    // An older version shown: it can be read and exported, not edited, rewritten or accepted.
+    const shownVersion = view.version?.version ?? view.currentVersion;
+    const current = shownVersion === view.currentVersion;
     document.getElementById('plan-title').textContent = view.version?.content?.title || view.request.topic || t('plans.untitled');
     document.getElementById('plan-meta').textContent = t('plan.meta', view.context?.className || '', view.context?.subjectName || '',
       view.request.lessonType, view.request.duration, t(`plan.status.${view.status}`), view.currentVersion);
     const owner = view.teacherId === me;
     const ready = view.status === 'READY' || view.status === 'ACCEPTED';
     document.getElementById('plan-actions').hidden = !ready;
-    for (const id of ['edit-section', 'regenerate-open', 'accept']) document.getElementById(id).hidden = !owner;
+    for (const id of ['edit-section', 'regenerate-open', 'accept']) document.getElementById(id).hidden = !owner || !current;
     document.getElementById('accept').disabled = view.acceptedVersion === view.currentVersion;
-    document.getElementById('export-docx').href = `/api/lesson-plans/${planId}/export?format=docx`;
-    document.getElementById('export-md').href = `/api/lesson-plans/${planId}/export?format=markdown`;
+    document.getElementById('export-docx').href = `/api/lesson-plans/${planId}/export?format=docx&version=${shownVersion}`;
+    document.getElementById('export-md').href = `/api/lesson-plans/${planId}/export?format=markdown&version=${shownVersion}`;
+    if (!current) {
+      editForm.hidden = true;
+      regenerateForm.hidden = true;
+    }
     const flags = view.version?.flags || [];
     const flagged = document.getElementById('plan-flags');
     flagged.hidden = !flags.length;
-    flagged.textContent = flags.length ? t('plan.flags', flags.join('；')) : '';
+    flagged.textContent = flags.length ? t('plan.flags', flags.join(t('sep.semicolon'))) : '';
     const body = document.getElementById('plan-body');
     if (view.markdown) markdown(body, view.markdown);
     else body.replaceChildren(el('p', {class: 'muted'}, t(view.status === 'FAILED' ? 'plan.failed-detail' : 'plan.writing', view.failure || '')));
@@ -72,7 +87,7 @@
     document.getElementById('context-section').hidden = !context;
     if (context) {
       document.getElementById('context').replaceChildren(
-        el('p', {}, t('plan.context-points'), context.knowledgePoints.map(k => k.name).join('、')),
+        el('p', {}, t('plan.context-points'), context.knowledgePoints.map(k => k.name).join(t('sep.list'))),
         el('h3', {}, t('plan.sources')),
         el('ul', {}, context.sources.map(s => el('li', {}, `[${s.label}] ${s.citation}`))));
     }
@@ -110,13 +125,16 @@
   function editor(value, name, path) {
     const id = `f-${path.join('-')}`;
     const label = t(`draft.${name}`);
+    if (Array.isArray(value) && name.endsWith('Ids')) {
+      return el('div', {}, el('label', {for: id}, label),
+        el('input', {id, value: value.join(', '), dataset: {path: JSON.stringify(path), kind: 'ids'}}));
+    }
+    if (Array.isArray(value) && !value.length && RECORD_LISTS.includes(name)) {
+      return el('p', {class: 'muted small'}, `${label}${t('sep.colon')}${t('empty')}`); // records are not made up in a form
+    }
     if (Array.isArray(value) && value.every(v => typeof v === 'string')) {
       return el('div', {}, el('label', {for: id}, label, ' ', el('span', {class: 'muted small'}, t('draft.one-per-line'))),
         el('textarea', {id, rows: Math.max(3, value.length + 1), dataset: {path: JSON.stringify(path), kind: 'lines'}}, value.join('\n')));
-    }
-    if (Array.isArray(value) && value.every(v => typeof v === 'number')) {
-      return el('div', {}, el('label', {for: id}, label),
-        el('input', {id, value: value.join(', '), dataset: {path: JSON.stringify(path), kind: 'ids'}}));
     }
     if (Array.isArray(value)) {
       return el('fieldset', {}, el('legend', {}, label),

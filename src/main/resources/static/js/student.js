@@ -2,16 +2,18 @@
 (() => {
   const {t, el, api, guard, flash, list, percent, dateTime} = X;
   const student = document.getElementById('main').dataset.student;
+  const kpNames = {};
 
   async function info() {
     const s = await api('GET', `/api/students/${student}`);
     document.getElementById('student-name').textContent = s.displayName;
-    document.getElementById('student-meta').textContent = `${s.username} · ${s.classes.map(c => c.name).join('、')}`;
+    document.getElementById('student-meta').textContent = `${s.username} · ${s.classes.map(c => c.name).join(t('sep.list'))}`;
     document.title = `${s.displayName} · ${t('app.name')}`;
   }
 
   async function mastery() {
     const m = await api('GET', `/api/students/${student}/mastery`);
+    m.knowledgePoints.forEach(k => { kpNames[k.kpId] = k.name; });
     document.getElementById('mastery').replaceChildren(el('table', {},
       el('thead', {}, el('tr', {}, ['class.kp', 'student.probability', 'student.level', 'student.attempts', 'student.explanation']
         .map(k => el('th', {scope: 'col'}, t(k))))),
@@ -31,14 +33,15 @@
       el('strong', {}, s.name), ` · ${t(`path.kind.${s.kind}`)} · `, s.explanation), 'path.empty');
     const overrides = await api('GET', `/api/students/${student}/path/overrides`);
     list(document.getElementById('overrides'), overrides, o => el('li', {},
-      `${t(`student.action.${o.action}`)}：${o.reason}（${o.setByName}）`, ' ',
-      el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+      `${t(`student.action.${o.action}`)}${t('sep.colon')}${o.reason}${t('paren', o.setByName)}`, ' ',
+      el('button', {type: 'button', class: 'link', 'aria-label': t('student.remove-named', o.kpId in kpNames ? kpNames[o.kpId] : o.kpId),
+        onclick: () => guard(async () => {
         await api('DELETE', `/api/students/${student}/path/overrides/${o.kpId}`);
         await path();
       })}, t('student.remove'))));
     const history = await api('GET', `/api/students/${student}/path/history?limit=10`);
     list(document.getElementById('history'), history, h => el('li', {},
-      `${dateTime(h.plannedAt)} · ${t(`student.cause.${h.cause}`)}：`, h.steps.map(s => s.name).join(' → ')));
+      `${dateTime(h.plannedAt)} · ${t(`student.cause.${h.cause}`)}${t('sep.colon')}`, h.steps.map(s => s.name).join(' → ')));
   }
 
   async function responses() {

@@ -166,7 +166,8 @@ const X = (() => {
     for (const element of form.elements) {
       if (!element.name || element.disabled || element.type === 'file' || element.type === 'submit') continue;
       if ((element.type === 'checkbox' || element.type === 'radio') && !element.checked) continue;
-      const value = element.value.trim();
+      // Passwords are sent as typed: the login form does not trim them either.
+      const value = element.type === 'password' ? element.value : element.value.trim();
       if (value === '') continue;
       result[element.name] = element.type === 'number' ? Number(value) : value;
     }
@@ -192,8 +193,10 @@ const X = (() => {
     'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span'];
 
   /**
-   * Renders Markdown with maths into an element, safely: no raw HTML, no links or images
-   * followed (their text stays), maths by KaTeX (copying it copies the TeX).
+   * Renders Markdown with maths into an element, safely: no raw HTML, no attributes at all, no
+   * links or images followed (their text stays), maths by KaTeX (copying it copies the TeX).
+   * Maths goes in after sanitising, and only where a placeholder stands as text, never inside
+   * an attribute or markup the text made up.
    */
   function markdown(target, text) {
     const maths = [];
@@ -201,17 +204,30 @@ const X = (() => {
       maths.push({tex: display ?? bracket ?? paren ?? inline, display: display !== undefined || bracket !== undefined});
       return `@@MATH${maths.length - 1}@@`;
     });
-    let html = window.marked ? marked.parse(withoutMaths, {gfm: true, breaks: true, async: false})
+    const html = window.marked ? marked.parse(withoutMaths, {gfm: true, breaks: true, async: false})
       : escape(withoutMaths);
-    html = window.DOMPurify ? DOMPurify.sanitize(html, {ALLOWED_TAGS: ALLOWED, ALLOWED_ATTR: []}) : '';
-    html = html.replace(/@@MATH(\d+)@@/g, (whole, i) => {
-      if (!maths[Number(i)]) return whole; // the text itself said "@@MATH…@@"
-      const {tex, display} = maths[Number(i)];
-      if (!window.katex) return `<code>${escape(tex)}</code>`;
-      return katex.renderToString(tex, {displayMode: display, throwOnError: false, trust: false, strict: 'ignore',
-        maxSize: 20, maxExpand: 200});
-    });
-    target.innerHTML = html;
+    target.innerHTML = window.DOMPurify ? DOMPurify.sanitize(html, {ALLOWED_TAGS: ALLOWED, ALLOWED_ATTR: [],
+      ALLOW_DATA_ATTR: false, ALLOW_ARIA_ATTR: false}) : escape(withoutMaths);
+    if (!maths.length) return;
+    const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    while (walker.nextNode()) if (walker.currentNode.nodeValue.includes('@@MATH')) texts.push(walker.currentNode);
+    for (const node of texts) {
+      const parts = node.nodeValue.split(/(@@MATH\d+@@)/);
+      node.replaceWith(...parts.map(part => {
+        const found = /^@@MATH(\d+)@@$/.exec(part);
+        const math = found && maths[Number(found[1])];
+        if (!math) return document.createTextNode(part); // plain text, or the text itself said "@@MATH…@@"
+        const holder = document.createElement('span');
+        if (window.katex) {
+          katex.render(math.tex, holder, {displayMode: math.display, throwOnError: false, trust: false,
+            strict: 'ignore', maxSize: 20, maxExpand: 200});
+        } else {
+          holder.textContent = math.tex;
+        }
+        return holder;
+      }));
+    }
   }
 
   /** Text made safe to place inside HTML (for libraries that take HTML strings, such as chart tooltips). */

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.boot.webmvc.autoconfigure.error.BasicErrorController;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -49,6 +50,12 @@ class PageModel {
     @ExceptionHandler(ApiException.class)
     ModelAndView refused(ApiException e, HttpServletRequest request, Locale locale) {
         return page(request, e.status(), problems.of(e, locale).getDetail(), locale);
+    }
+
+    /** {@code /plans/abc}: an address that names nothing, not a server failure. */
+    @ExceptionHandler(TypeMismatchException.class)
+    ModelAndView noSuchPage(TypeMismatchException e, HttpServletRequest request, Locale locale) {
+        return page(request, HttpStatus.NOT_FOUND, null, locale);
     }
 
     @ExceptionHandler(Exception.class)

@@ -36,7 +36,9 @@ class WebConfiguration implements WebMvcConfigurer {
         LocaleChangeInterceptor change = new LocaleChangeInterceptor();
         change.setParamName("lang");
         change.setIgnoreInvalidLocale(true);
-        registry.addInterceptor(change);
+        // Only a person opening a page chooses a language; the API never sets the cookie.
+        change.setHttpMethods("GET");
+        registry.addInterceptor(change).excludePathPatterns("/api/**", "/v1/**", "/actuator/**");
     }
 
     /** The cookie's language; otherwise Chinese for pages and the Accept-Language choice for the API. */
@@ -76,6 +78,7 @@ class WebConfiguration implements WebMvcConfigurer {
             Cookie cookie = new Cookie(COOKIE, chosen.toLanguageTag());
             cookie.setPath("/");
             cookie.setHttpOnly(true);
+            cookie.setSecure(request.isSecure());
             cookie.setMaxAge((int) Duration.ofDays(365).toSeconds());
             cookie.setAttribute("SameSite", "Lax");
             response.addCookie(cookie);

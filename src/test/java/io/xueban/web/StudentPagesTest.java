@@ -35,7 +35,9 @@ class StudentPagesTest extends PagesTest {
                 + "你发现了什么规律？先别急着看答案，把你的猜想写下来，我们一起检验。"
                 // What a model must never get onto the page: links to follow, images, markup that runs.
                 + "\n\n[点这里看答案](javascript:window.followed=1) ![图](x.png)"
-                + " <img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>";
+                + " <img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>"
+                // Maths put inside an attribute must not break out of it.
+                + " <span data-x=\"$x$ <img src=y onerror=window.pwned=3>\">看这里</span>";
         SERVER.firstTokenMillis(50).tokensPerSecond(25);
         SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"))
                 .when("勾股定理", ScriptedModelServer.Reply.of(reply));

@@ -124,7 +124,14 @@ class TeacherPagesTest extends PagesTest {
         browser.await(d -> d.findElement(By.id("plan-meta")).getText().contains("已采用"));
         assertThat(jdbc.sql("SELECT status FROM lesson_plan WHERE id = ?").param(planId).query(String.class).single())
                 .isEqualTo("ACCEPTED");
-        assertThat(browser.find("#export-docx").getAttribute("href")).endsWith("/api/lesson-plans/" + planId + "/export?format=docx");
+        assertThat(browser.find("#export-docx").getAttribute("href"))
+                .endsWith("/api/lesson-plans/" + planId + "/export?format=docx&version=2");
+        // An older version can be read and exported, not edited or accepted.
+        browser.find("#versions tbody tr:first-child button").click();
+        browser.await(d -> d.findElement(By.id("export-md")).getAttribute("href").endsWith("format=markdown&version=1"));
+        assertThat(browser.driver.findElement(By.id("edit-section")).isDisplayed()).isFalse();
+        assertThat(browser.driver.findElement(By.id("accept")).isDisplayed()).isFalse();
+        assertThat(browser.text("#plan-body")).contains("a² + b² = c²").doesNotContain("拼图验证）");
         browser.assertCleanPage();
     }
 
