@@ -173,7 +173,7 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
         return builder.build();
     }
 
-    private static Exchange current() {
+    static Exchange current() {
         Exchange exchange = CURRENT.get();
         // Calls outside the gateway (health checks) get a throwaway exchange.
         return exchange != null ? exchange : new Exchange();
@@ -189,6 +189,15 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
         private volatile boolean cancelled;
         private volatile CompletableFuture<?> future;
         private volatile InputStream body;
+        private volatile Runnable onCancel;
+
+        /** What to do on cancel when the call is not HTTP (the built-in engine stops generating). */
+        void attach(Runnable action) {
+            this.onCancel = action;
+            if (cancelled) {
+                action.run();
+            }
+        }
 
         void attach(CompletableFuture<?> future) {
             this.future = future;
@@ -207,6 +216,10 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
         /** Aborts the request or closes the stream; safe to call more than once and from any thread. */
         void cancel() {
             cancelled = true;
+            Runnable action = onCancel;
+            if (action != null) {
+                action.run();
+            }
             CompletableFuture<?> f = future;
             if (f != null) {
                 f.cancel(true);

@@ -1,0 +1,209 @@
+package io.xueban.llm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.Pair;
+
+/**
+ * llama.cpp in this process (java-llama.cpp): one GGUF model, one generation at a time. Loading
+ * is guarded: a missing or broken file, or a native library that will not load, is an
+ * {@link EngineException} with a message for the administrator, never a crash of the service.
+ * The native library is unpacked into a directory of this instance (the library's default, the
+ * shared temp dir, is also where it deletes every "llama*" file it finds at start-up).
+ */
+final class EmbeddedEngine implements AutoCloseable {
+
+    /** The engine could not start or could not do what was asked. */
+    static final class EngineException extends RuntimeException {
+        EngineException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One generation: the whole prompt, limits, and an optional GBNF grammar the output must follow. */
+    record Generation(String prompt, int maxTokens, double temperature, String grammar, List<String> stop) {
+    }
+
+    /** What a generation produced. */
+    record Result(String text, int promptTokens, int outputTokens, boolean stoppedByLimit) {
+    }
+
+    private static final Set<String> SCHEMA_TYPES = Set.of("object", "array", "string", "integer", "number", "boolean", "null");
+
+    private final LlamaModel model;
+    private final String name;
+
+    private EmbeddedEngine(LlamaModel model, String name) {
+        this.model = model;
+        this.name = name;
+    }
+
+    /**
+     * Loads a model file. {@code nativeDir} receives the native library; it must be this
+     * instance's own directory.
+     */
+    static EmbeddedEngine load(Path modelFile, Path nativeDir, int contextSize, int threads) {
+        if (!Files.isRegularFile(modelFile)) {
+            throw new EngineException("The model file " + modelFile.toAbsolutePath() + " does not exist.", null);
+        }
+        prepareNative(nativeDir);
+        ModelParameters parameters = new ModelParameters()
+                .setModel(modelFile.toAbsolutePath().toString())
+                .setCtxSize(contextSize)
+                .setThreads(Math.max(1, threads))
+                .setGpuLayers(0)
+                .setParallel(1)
+                .setLogVerbosity(-1);
+        try {
+            return new EmbeddedEngine(new LlamaModel(parameters), modelFile.getFileName().toString());
+        } catch (RuntimeException e) {
+            // The library says only "could not load model"; the reason went to its own log.
+            throw new EngineException("llama.cpp could not load " + modelFile.toAbsolutePath()
+                    + ": it is not a GGUF model this engine can run, or it is damaged (download it again).", e);
+        } catch (LinkageError e) {
+            throw new EngineException("The built-in model engine (llama.cpp) cannot run on this machine: " + e
+                    + ". Install Ollama instead.", e);
+        }
+    }
+
+    /** Points the native library at this instance's directory (before the library is first touched). */
+    static void prepareNative(Path nativeDir) {
+        try {
+            Files.createDirectories(nativeDir);
+        } catch (java.io.IOException e) {
+            throw new EngineException("Cannot create " + nativeDir.toAbsolutePath() + " for the model engine's native library", e);
+        }
+        System.setProperty("de.kherud.llama.tmpdir", nativeDir.toAbsolutePath().toString());
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The conversation as the model's own chat template writes it, ending where the assistant answers. */
+    String prompt(String system, List<Turn> turns) {
+        List<Pair<String, String>> messages = new ArrayList<>();
+        for (Turn turn : turns) {
+            messages.add(new Pair<>(turn.assistant() ? "assistant" : "user", turn.text()));
+        }
+        synchronized (this) {
+            return model.applyTemplate(new InferenceParameters("").setMessages(system == null || system.isBlank() ? null : system,
+                    messages));
+        }
+    }
+
+    /** A message of the conversation: the user's (or a tool's result) or the assistant's. */
+    record Turn(boolean assistant, String text) {
+    }
+
+    int countTokens(String text) {
+        synchronized (this) {
+            return model.encode(text).length;
+        }
+    }
+
+    /**
+     * Generates, passing each piece of text on as it comes; stops at {@code maxTokens}, at the end
+     * of the answer, or when {@code cancelled} says so (checked between tokens). One generation
+     * at a time: others wait.
+     */
+    synchronized Result generate(Generation generation, Consumer<String> onText, BooleanSupplier cancelled) {
+        InferenceParameters parameters = new InferenceParameters(generation.prompt())
+                .setNPredict(generation.maxTokens())
+                .setTemperature((float) generation.temperature())
+                .setCachePrompt(false);
+        if (generation.grammar() != null) {
+            parameters.setGrammar(generation.grammar());
+        }
+        if (generation.stop() != null && !generation.stop().isEmpty()) {
+            parameters.setStopStrings(generation.stop().toArray(String[]::new));
+        }
+        int promptTokens = model.encode(generation.prompt()).length;
+        StringBuilder text = new StringBuilder();
+        LlamaIterator iterator = model.generate(parameters).iterator();
+        try {
+            while (iterator.hasNext()) {
+                if (cancelled.getAsBoolean()) {
+                    iterator.cancel();
+                    break;
+                }
+                LlamaOutput output = iterator.next();
+                if (!output.text.isEmpty()) {
+                    text.append(output.text);
+                    onText.accept(output.text);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (iterator.hasNext()) {
+                iterator.cancel();
+            }
+            throw new EngineException("The built-in model failed while generating: " + e.getMessage(), e);
+        }
+        int outputTokens = text.isEmpty() ? 0 : model.encode(text.toString()).length;
+        return new Result(text.toString(), promptTokens, outputTokens, outputTokens >= generation.maxTokens());
+    }
+
+    /**
+     * A GBNF grammar for output that matches a JSON schema. The schema is checked first: the
+     * native converter ends the whole process on a schema it does not understand.
+     */
+    static String grammarFor(Map<String, Object> schema, String schemaJson) {
+        checkSchema(schema, "$");
+        return LlamaModel.jsonSchemaToGrammar(schemaJson);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkSchema(Object node, String where) {
+        if (!(node instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("Not a JSON schema object at " + where);
+        }
+        Object type = map.get("type");
+        if (type instanceof String kind && !SCHEMA_TYPES.contains(kind)) {
+            throw new IllegalArgumentException("Unsupported JSON schema type '" + kind + "' at " + where);
+        }
+        if (type instanceof List<?> kinds && !SCHEMA_TYPES.containsAll(kinds)) {
+            throw new IllegalArgumentException("Unsupported JSON schema types " + kinds + " at " + where);
+        }
+        if (type == null && !map.containsKey("enum") && !map.containsKey("anyOf") && !map.containsKey("$ref")
+                && !map.containsKey("const") && !map.isEmpty()) {
+            throw new IllegalArgumentException("A JSON schema without a type at " + where);
+        }
+        if (map.get("properties") instanceof Map<?, ?> properties) {
+            for (Map.Entry<?, ?> property : properties.entrySet()) {
+                checkSchema(property.getValue(), where + "." + property.getKey());
+            }
+        }
+        if (map.get("items") != null) {
+            checkSchema(map.get("items"), where + "[]");
+        }
+        if (map.get("anyOf") instanceof List<?> options) {
+            for (Object option : options) {
+                checkSchema(option, where + "|");
+            }
+        }
+        if (map.get("$defs") instanceof Map<?, ?> definitions) {
+            for (Map.Entry<?, ?> definition : definitions.entrySet()) {
+                checkSchema(definition.getValue(), "#/$defs/" + definition.getKey());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            model.close();
+        }
+    }
+}
