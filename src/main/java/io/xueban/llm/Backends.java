@@ -29,12 +29,25 @@ final class Backends {
 
     private static final Logger log = LoggerFactory.getLogger(Backends.class);
 
+    static final String EMBEDDED = "embedded";
+
     private final List<Backend> all;
     private final HttpClient probeClient;
     private final JsonMapper json;
+    private final LlmSettings settings;
+    private final EmbeddedBackend embedded;
+    /** Probes in a row that found no configured server up (only the prober thread touches it). */
+    private int probesWithoutServer;
 
     Backends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock) {
+        this(settings, http, json, clock, null);
+    }
+
+    /** @param embedded the built-in model, or null when the settings do not allow it */
+    Backends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock, EmbeddedBackend embedded) {
         this.json = json;
+        this.settings = settings;
+        this.embedded = embedded;
         this.probeClient = HttpClient.newBuilder().connectTimeout(settings.timeouts().connect()).build();
         List<Backend> backends = new ArrayList<>();
         for (LlmSettings.BackendSettings b : settings.backends() == null ? List.<LlmSettings.BackendSettings>of()
@@ -57,7 +70,34 @@ final class Backends {
                     new CircuitBreaker(settings.breaker().failures(), settings.breaker().openFor(), clock),
                     model -> chatModel(kind, baseUrl, b.apiKey(), model, http)));
         }
+        if (embedded != null) {
+            // One slot, chat and reasoning; photos need a vision model, which it is not.
+            Map<ModelRole, String> models = new EnumMap<>(ModelRole.class);
+            models.put(ModelRole.CHAT, embedded.modelName());
+            models.put(ModelRole.REASONING, embedded.modelName());
+            Backend builtIn = new Backend("built-in", EMBEDDED, "in-process", 1, models,
+                    new CircuitBreaker(settings.breaker().failures(), settings.breaker().openFor(), clock),
+                    model -> embedded.chatModel());
+            // Not "unknown" (which counts as usable): nothing is loaded yet.
+            builtIn.health(new Backend.Health(Backend.Health.Status.DOWN, null, "standing by"));
+            backends.add(builtIn);
+        }
         this.all = List.copyOf(backends);
+    }
+
+    EmbeddedBackend embedded() {
+        return embedded;
+    }
+
+    boolean embeddedOnly() {
+        return settings.embeddedOnly();
+    }
+
+    /** Frees the built-in model, if one was loaded. */
+    void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
     }
 
     List<Backend> all() {
@@ -93,6 +133,9 @@ final class Backends {
     /** Asks each server whether it is up and which models it has. */
     void probe() {
         for (Backend backend : all) {
+            if (backend.kind.equals(EMBEDDED)) {
+                continue;
+            }
             Backend.Health before = backend.health();
             Backend.Health now = probe(backend);
             backend.health(now);
@@ -105,6 +148,50 @@ final class Backends {
                             howToStart(backend));
                 }
             }
+        }
+        probeEmbedded();
+    }
+
+    /**
+     * The built-in model serves when the settings say so, or (auto) when no configured server
+     * answers; it is started the first time it is needed and stays loaded, standing by while a
+     * server answers again.
+     */
+    private void probeEmbedded() {
+        if (embedded == null) {
+            return;
+        }
+        Backend builtIn = all.stream().filter(b -> b.kind.equals(EMBEDDED)).findFirst().orElseThrow();
+        List<Backend> configured = all.stream().filter(b -> !b.kind.equals(EMBEDDED)).toList();
+        boolean serverUp = configured.stream().anyMatch(b -> b.health().status() == Backend.Health.Status.UP);
+        // A server that is merely slow to start (Ollama after a reboot) is not replaced at once: twice down first.
+        probesWithoutServer = serverUp ? 0 : probesWithoutServer + 1;
+        boolean needed = settings.embeddedOnly() || probesWithoutServer >= 2;
+        if (needed) {
+            embedded.start(settings.embeddedOnly() ? "xueban.llm.mode is embedded"
+                    : "No model server answers (" + configured.stream().map(b -> b.name + " at " + b.baseUrl).toList() + ")");
+        }
+        EmbeddedBackend.State state = embedded.state();
+        Backend.Health now;
+        if (state.phase() == EmbeddedBackend.Phase.READY && needed) {
+            now = new Backend.Health(Backend.Health.Status.UP, java.util.Set.of(embedded.modelName()), null);
+        } else if (state.phase() == EmbeddedBackend.Phase.READY) {
+            now = new Backend.Health(Backend.Health.Status.DOWN, null, "standing by: a model server answers");
+        } else {
+            now = new Backend.Health(Backend.Health.Status.DOWN, null, switch (state.phase()) {
+                case NOT_STARTED -> "standing by: a model server answers";
+                case DOWNLOADING -> "downloading the model: " + (state.percent() >= 0 ? state.percent() + "%, " : "")
+                        + state.detail();
+                case LOADING -> "loading the model";
+                case FAILED -> "failed: " + state.detail();
+                case READY -> "";
+            });
+        }
+        Backend.Health before = builtIn.health();
+        builtIn.health(now);
+        if (before.status() != now.status()) {
+            log.info("The built-in model {}", now.status() == Backend.Health.Status.UP
+                    ? "serves the AI features now" : "stands by (" + now.error() + ")");
         }
     }
 
@@ -140,6 +227,9 @@ final class Backends {
     /** What an administrator should do to make a backend serve: start it, or pull what is missing. */
     String howToStart(Backend backend) {
         Backend.Health health = backend.health();
+        if (backend.kind.equals(EMBEDDED)) {
+            return health.error() == null ? "" : health.error();
+        }
         if (health.status() == Backend.Health.Status.UP) {
             String missing = backend.models.values().stream().distinct().filter(m -> !health.hasModel(m))
                     .collect(Collectors.joining(" "));

@@ -132,6 +132,7 @@ final class EmbeddedEngine implements AutoCloseable {
         }
         int promptTokens = model.encode(generation.prompt()).length;
         StringBuilder text = new StringBuilder();
+        int pieces = 0;
         LlamaIterator iterator = model.generate(parameters).iterator();
         try {
             while (iterator.hasNext()) {
@@ -141,6 +142,7 @@ final class EmbeddedEngine implements AutoCloseable {
                 }
                 LlamaOutput output = iterator.next();
                 if (!output.text.isEmpty()) {
+                    pieces++;
                     text.append(output.text);
                     onText.accept(output.text);
                 }
@@ -151,8 +153,12 @@ final class EmbeddedEngine implements AutoCloseable {
             }
             throw new EngineException("The built-in model failed while generating: " + e.getMessage(), e);
         }
-        int outputTokens = text.isEmpty() ? 0 : model.encode(text.toString()).length;
-        return new Result(text.toString(), promptTokens, outputTokens, outputTokens >= generation.maxTokens());
+        // Each piece is at least one sampled token (a character whose bytes span tokens comes as one
+        // piece); the text encoded again counts the rest, as far as the limit allows.
+        int encoded = text.isEmpty() ? 0 : model.encode(text.toString()).length;
+        int outputTokens = Math.max(pieces, Math.min(encoded, generation.maxTokens()));
+        boolean limited = !cancelled.getAsBoolean() && outputTokens >= generation.maxTokens() - 1;
+        return new Result(text.toString(), promptTokens, outputTokens, limited);
     }
 
     /**

@@ -28,9 +28,11 @@ class LlmConfiguration {
     }
 
     /** The configured model servers and their LangChain4j models. */
-    @Bean
+    @Bean(destroyMethod = "close")
     Backends llmBackends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock) {
-        return new Backends(settings, http, json, clock);
+        EmbeddedBackend embedded = settings.embeddedAllowed() && settings.embedded() != null
+                ? new EmbeddedBackend(settings.embedded(), json) : null;
+        return new Backends(settings, http, json, clock, embedded);
     }
 
     /** Prompt files from the jar, overridden by {@code xueban.prompts.dir} when set. */

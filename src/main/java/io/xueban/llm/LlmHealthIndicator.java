@@ -34,7 +34,10 @@ class LlmHealthIndicator implements HealthIndicator {
             Backend.Health health = backend.health();
             boolean modelsPresent = backend.models.values().stream().allMatch(health::hasModel);
             boolean up = health.status() == Backend.Health.Status.UP && modelsPresent && !backend.breaker.isOpen();
-            allUp &= up;
+            // The built-in model standing by is no fault; it counts only when it is all there is.
+            if (!backend.kind.equals(Backends.EMBEDDED) || backends.embeddedOnly()) {
+                allUp &= up;
+            }
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("kind", backend.kind);
             info.put("baseUrl", backend.baseUrl);
@@ -49,6 +52,12 @@ class LlmHealthIndicator implements HealthIndicator {
             info.put("circuitOpen", backend.breaker.isOpen());
             if (health.error() != null) {
                 info.put("error", health.error());
+            }
+            if (backend.kind.equals(Backends.EMBEDDED)) {
+                info.put("builtIn", true);
+                if (up) {
+                    info.put("note", "running on the built-in small model; install Ollama for better answers");
+                }
             }
             if (!up) {
                 info.put("action", backends.howToStart(backend));

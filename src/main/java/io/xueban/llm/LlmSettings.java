@@ -20,7 +20,28 @@ record LlmSettings(
         Retry retry,
         Breaker breaker,
         Cache cache,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        /** {@code auto}: the configured servers, or the built-in model when none answers; {@code configured}; {@code embedded}. */
+        String mode,
+        Embedded embedded) {
+
+    /** Whether the built-in model may run at all. */
+    boolean embeddedAllowed() {
+        return "auto".equalsIgnoreCase(mode) || "embedded".equalsIgnoreCase(mode);
+    }
+
+    boolean embeddedOnly() {
+        return "embedded".equalsIgnoreCase(mode);
+    }
+
+    /**
+     * The built-in model (llama.cpp in process): a GGUF file fetched once from {@code url} into
+     * {@code modelsDir} and checked against {@code size} and {@code sha256}, or an existing file at
+     * {@code modelPath}. The native library is unpacked into {@code nativeDir}.
+     */
+    record Embedded(String modelPath, String name, String url, long size, String sha256, String modelsDir,
+                    String nativeDir, int contextSize, int threads) {
+    }
 
     /** One model server: {@code kind} is {@code ollama} or {@code openai} (any OpenAI-compatible server). */
     record BackendSettings(String name, String kind, String baseUrl, String apiKey, int slots, Map<String, String> models) {

@@ -30,6 +30,8 @@ public final class BenchApp {
                         + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "--xueban.demo.enabled=false",
                 "--xueban.llm.backends[0].base-url=http://127.0.0.1:9",
+                // Never the built-in model unless a benchmark asks for it (it would be downloaded).
+                "--xueban.llm.mode=configured",
                 "--server.port=0",
                 "--logging.level.root=warn"));
         // A setting given again replaces the default (Spring would join repeated command-line values with commas).

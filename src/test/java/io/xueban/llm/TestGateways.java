@@ -31,23 +31,23 @@ final class TestGateways {
                 new LlmSettings.Retry(3, Duration.ofMillis(20)),
                 new LlmSettings.Breaker(3, Duration.ofMillis(500)),
                 new LlmSettings.Cache(100, Duration.ofMinutes(5)),
-                new LlmSettings.RateLimit(0));
+                new LlmSettings.RateLimit(0), "configured", null);
     }
 
     static LlmSettings with(LlmSettings s, LlmSettings.Queue queue) {
-        return new LlmSettings(s.backends(), s.roles(), queue, s.timeouts(), s.retry(), s.breaker(), s.cache(), s.rateLimit());
+        return new LlmSettings(s.backends(), s.roles(), queue, s.timeouts(), s.retry(), s.breaker(), s.cache(), s.rateLimit(), s.mode(), s.embedded());
     }
 
     static LlmSettings with(LlmSettings s, LlmSettings.Timeouts timeouts) {
-        return new LlmSettings(s.backends(), s.roles(), s.queue(), timeouts, s.retry(), s.breaker(), s.cache(), s.rateLimit());
+        return new LlmSettings(s.backends(), s.roles(), s.queue(), timeouts, s.retry(), s.breaker(), s.cache(), s.rateLimit(), s.mode(), s.embedded());
     }
 
     static LlmSettings with(LlmSettings s, LlmSettings.Retry retry) {
-        return new LlmSettings(s.backends(), s.roles(), s.queue(), s.timeouts(), retry, s.breaker(), s.cache(), s.rateLimit());
+        return new LlmSettings(s.backends(), s.roles(), s.queue(), s.timeouts(), retry, s.breaker(), s.cache(), s.rateLimit(), s.mode(), s.embedded());
     }
 
     static LlmSettings with(LlmSettings s, LlmSettings.RateLimit limit) {
-        return new LlmSettings(s.backends(), s.roles(), s.queue(), s.timeouts(), s.retry(), s.breaker(), s.cache(), limit);
+        return new LlmSettings(s.backends(), s.roles(), s.queue(), s.timeouts(), s.retry(), s.breaker(), s.cache(), limit, s.mode(), s.embedded());
     }
 
     static LlmSettings.BackendSettings ollama(String name, ScriptedModelServer server, int slots) {
