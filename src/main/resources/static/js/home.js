@@ -39,8 +39,9 @@
     guard(async () => {
       const health = await api('GET', '/actuator/health');
       const llm = health.components?.llm;
-      models.textContent = llm?.status === 'UP' ? t('models.up') : t('models.degraded');
-      models.className = llm?.status === 'UP' ? 'good' : 'bad';
+      const builtIn = Object.values(llm?.details || {}).some(b => b.builtIn && b.reachable === true);
+      models.textContent = builtIn ? t('models.built-in') : llm?.status === 'UP' ? t('models.up') : t('models.degraded');
+      models.className = builtIn ? 'note' : llm?.status === 'UP' ? 'good' : 'bad';
     });
   }
 })();

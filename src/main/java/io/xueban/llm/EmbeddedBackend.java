@@ -35,6 +35,10 @@ final class EmbeddedBackend implements AutoCloseable {
     private volatile EmbeddedEngine engine;
     private volatile EmbeddedChatModel chatModel;
     private volatile int loggedPercent = -1;
+    private volatile long failedAtNanos;
+
+    /** After a failure (no network, a full disk), the start is tried again this long after. */
+    static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(5);
 
     EmbeddedBackend(LlmSettings.Embedded settings, JsonMapper json) {
         this.settings = settings;
@@ -57,6 +61,10 @@ final class EmbeddedBackend implements AutoCloseable {
 
     /** Starts fetching and loading in the background, once; later calls do nothing. */
     synchronized void start(String why) {
+        if (state.phase() == Phase.FAILED && System.nanoTime() - failedAtNanos > RETRY_AFTER.toNanos()) {
+            // Tried again: a download resumes where it stopped.
+            state = new State(Phase.NOT_STARTED, null, -1);
+        }
         if (state.phase() != Phase.NOT_STARTED) {
             return;
         }
@@ -89,10 +97,13 @@ final class EmbeddedBackend implements AutoCloseable {
                     + "ones.", modelName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            failedAtNanos = System.nanoTime();
             state = new State(Phase.FAILED, "interrupted", -1);
         } catch (Exception | LinkageError e) {
+            failedAtNanos = System.nanoTime();
             state = new State(Phase.FAILED, e.getMessage(), -1);
-            log.error("The built-in model could not start: {} The rest of Xueban works without it.", e.getMessage());
+            log.error("The built-in model could not start: {} The rest of Xueban works without it; it is tried again in "
+                    + "{} minutes.", e.getMessage(), RETRY_AFTER.toMinutes());
         }
     }
 
