@@ -36,8 +36,13 @@ final class Backends {
     private final JsonMapper json;
     private final LlmSettings settings;
     private final EmbeddedBackend embedded;
-    /** Probes in a row that found no configured server up (only the prober thread touches it). */
+    /** How long a server that has served may be down before the built-in model takes over. */
+    static final Duration GRACE = Duration.ofMinutes(10);
+
+    // Only the prober thread touches these.
     private int probesWithoutServer;
+    private boolean serverSeen;
+    private long downSinceNanos;
 
     Backends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock) {
         this(settings, http, json, clock, null);
@@ -50,8 +55,10 @@ final class Backends {
         this.embedded = embedded;
         this.probeClient = HttpClient.newBuilder().connectTimeout(settings.timeouts().connect()).build();
         List<Backend> backends = new ArrayList<>();
-        for (LlmSettings.BackendSettings b : settings.backends() == null ? List.<LlmSettings.BackendSettings>of()
-                : settings.backends()) {
+        // mode embedded: the built-in model only, whatever servers are listed.
+        List<LlmSettings.BackendSettings> configured = settings.backends() == null || settings.embeddedOnly()
+                ? List.of() : settings.backends();
+        for (LlmSettings.BackendSettings b : configured) {
             Map<ModelRole, String> models = new EnumMap<>(ModelRole.class);
             for (ModelRole role : ModelRole.values()) {
                 String model = b.models() != null && b.models().get(role.key()) != null
@@ -163,10 +170,21 @@ final class Backends {
         }
         Backend builtIn = all.stream().filter(b -> b.kind.equals(EMBEDDED)).findFirst().orElseThrow();
         List<Backend> configured = all.stream().filter(b -> !b.kind.equals(EMBEDDED)).toList();
-        boolean serverUp = configured.stream().anyMatch(b -> b.health().status() == Backend.Health.Status.UP);
-        // A server that is merely slow to start (Ollama after a reboot) is not replaced at once: twice down first.
+        // A server counts when it can serve the chat role: up, with its model, not failing.
+        boolean serverUp = configured.stream().anyMatch(b -> b.serves(ModelRole.CHAT)
+                && b.health().status() == Backend.Health.Status.UP && b.health().usableFor(b.model(ModelRole.CHAT))
+                && !b.breaker.isOpen());
+        if (serverUp) {
+            serverSeen = true;
+            downSinceNanos = 0;
+        } else if (downSinceNanos == 0) {
+            downSinceNanos = System.nanoTime();
+        }
         probesWithoutServer = serverUp ? 0 : probesWithoutServer + 1;
-        boolean needed = settings.embeddedOnly() || probesWithoutServer >= 2;
+        // A server never seen is replaced after two probes; one that served before (an Ollama restart, a
+        // reboot) gets a grace period first, so that a short outage does not load a second model for good.
+        boolean needed = settings.embeddedOnly() || (!serverSeen && probesWithoutServer >= 2)
+                || (serverSeen && downSinceNanos != 0 && System.nanoTime() - downSinceNanos > GRACE.toNanos());
         if (needed) {
             embedded.start(settings.embeddedOnly() ? "xueban.llm.mode is embedded"
                     : "No model server answers (" + configured.stream().map(b -> b.name + " at " + b.baseUrl).toList() + ")");

@@ -31,18 +31,23 @@ final class EmbeddedBackend implements AutoCloseable {
 
     private final LlmSettings.Embedded settings;
     private final JsonMapper json;
+    private final String noTools;
     private volatile State state = new State(Phase.NOT_STARTED, null, -1);
     private volatile EmbeddedEngine engine;
     private volatile EmbeddedChatModel chatModel;
     private volatile int loggedPercent = -1;
     private volatile long failedAtNanos;
+    /** Whether the last failure may pass (network, disk space) rather than need a person (wrong file, no engine). */
+    private volatile boolean retryable;
 
     /** After a failure (no network, a full disk), the start is tried again this long after. */
     static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(5);
 
-    EmbeddedBackend(LlmSettings.Embedded settings, JsonMapper json) {
+    /** @param noTools the reply to calls that need tools (see {@link EmbeddedChatModel}) */
+    EmbeddedBackend(LlmSettings.Embedded settings, JsonMapper json, String noTools) {
         this.settings = settings;
         this.json = json;
+        this.noTools = noTools;
     }
 
     /** The model's name as the gateway lists it. */
@@ -61,7 +66,7 @@ final class EmbeddedBackend implements AutoCloseable {
 
     /** Starts fetching and loading in the background, once; later calls do nothing. */
     synchronized void start(String why) {
-        if (state.phase() == Phase.FAILED && System.nanoTime() - failedAtNanos > RETRY_AFTER.toNanos()) {
+        if (state.phase() == Phase.FAILED && retryable && System.nanoTime() - failedAtNanos > RETRY_AFTER.toNanos()) {
             // Tried again: a download resumes where it stopped.
             state = new State(Phase.NOT_STARTED, null, -1);
         }
@@ -91,19 +96,22 @@ final class EmbeddedBackend implements AutoCloseable {
             EmbeddedEngine loaded = EmbeddedEngine.load(model, resolve(settings.nativeDir()), settings.contextSize(),
                     settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors());
             engine = loaded;
-            chatModel = new EmbeddedChatModel(loaded, json);
+            chatModel = new EmbeddedChatModel(loaded, json, noTools);
             state = new State(Phase.READY, null, 100);
             log.warn("The built-in model {} is running. Answers are those of a small model: install Ollama for better "
                     + "ones.", modelName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failedAtNanos = System.nanoTime();
+            retryable = false;
             state = new State(Phase.FAILED, "interrupted", -1);
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
             failedAtNanos = System.nanoTime();
+            retryable = e instanceof ModelDownloader.DownloadException download && download.isTransient();
             state = new State(Phase.FAILED, e.getMessage(), -1);
-            log.error("The built-in model could not start: {} The rest of Xueban works without it; it is tried again in "
-                    + "{} minutes.", e.getMessage(), RETRY_AFTER.toMinutes());
+            log.error("The built-in model could not start: {} The rest of Xueban works without it{}.", e.getMessage(),
+                    retryable ? "; it is tried again in " + RETRY_AFTER.toMinutes() + " minutes"
+                            : "; correct the settings (xueban.llm.embedded.*) and restart");
         }
     }
 

@@ -34,48 +34,74 @@ final class EmbeddedChatModel implements StreamingChatModel {
 
     /** Room kept for the answer when the caller sets no limit. */
     static final int DEFAULT_MAX_TOKENS = 1024;
+    /** The least room for an answer; a conversation that leaves less is shortened, its oldest turns first. */
+    static final int MIN_ANSWER_TOKENS = 256;
 
     private final EmbeddedEngine engine;
     private final JsonMapper json;
+    private final String noTools;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("embedded-llm").factory());
+    /** The cancel flag of the generation under way, so that shutting down can stop it. */
+    private volatile AtomicBoolean current;
 
-    EmbeddedChatModel(EmbeddedEngine engine, JsonMapper json) {
+    /** @param noTools the reply when a call needs tools (the assistant's data lookups), which this model cannot use */
+    EmbeddedChatModel(EmbeddedEngine engine, JsonMapper json, String noTools) {
         this.engine = engine;
         this.json = json;
+        this.noTools = noTools;
     }
 
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CancellableHttpClient.current().attach(() -> cancelled.set(true));
+        if (!request.parameters().toolSpecifications().isEmpty()) {
+            // Without its tools the assistant would answer about students without their data: say so instead.
+            handler.onPartialResponse(noTools);
+            handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(noTools))
+                    .modelName(engine.name()).finishReason(FinishReason.STOP).build());
+            return;
+        }
         String grammar = grammar(request.parameters().responseFormat());
         int maxTokens = request.parameters().maxOutputTokens() == null ? DEFAULT_MAX_TOKENS
                 : request.parameters().maxOutputTokens();
         double temperature = request.parameters().temperature() == null ? 0.7 : request.parameters().temperature();
         worker.execute(() -> {
+            // The caller's handler writes to a client that may be slow: it never holds up the engine.
+            Delivery delivery = new Delivery(handler);
+            current = cancelled;
             try {
-                String prompt = prompt(request.messages());
+                Fitted fitted = fit(request.messages(), maxTokens);
                 EmbeddedEngine.Result result = engine.generate(
-                        new EmbeddedEngine.Generation(prompt, maxTokens, temperature, grammar, List.of()),
-                        text -> handler.onPartialResponse(text), cancelled::get);
+                        new EmbeddedEngine.Generation(fitted.prompt(), fitted.maxTokens(), temperature, grammar, List.of()),
+                        delivery::piece, cancelled::get);
                 if (cancelled.get()) {
                     return; // the gateway ended the call and expects nothing more
                 }
-                handler.onCompleteResponse(ChatResponse.builder()
+                delivery.complete(ChatResponse.builder()
                         .aiMessage(AiMessage.from(result.text()))
                         .modelName(engine.name())
                         .finishReason(result.stoppedByLimit() ? FinishReason.LENGTH : FinishReason.STOP)
                         .tokenUsage(new TokenUsage(result.promptTokens(), result.outputTokens()))
                         .build());
             } catch (RuntimeException e) {
-                handler.onError(e);
+                delivery.fail(e);
+            } finally {
+                current = null;
             }
         });
     }
 
-    /** The system messages joined, then the turns; a tool's result is given to the model as the user's words. */
-    private String prompt(List<ChatMessage> messages) {
+    private record Fitted(String prompt, int maxTokens) {
+    }
+
+    /**
+     * The prompt and answer limit that fit the model's context: the oldest turns go first (the
+     * system prompt and the newest turn always stay), and the answer gets what room is left. The
+     * engine would otherwise cut the front of the prompt, where the system prompt is.
+     */
+    private Fitted fit(List<ChatMessage> messages, int maxTokens) {
         List<String> system = new ArrayList<>();
         List<EmbeddedEngine.Turn> turns = new ArrayList<>();
         for (ChatMessage message : messages) {
@@ -92,7 +118,47 @@ final class EmbeddedChatModel implements StreamingChatModel {
                 }
             }
         }
-        return engine.prompt(String.join("\n\n", system), turns);
+        String systemText = String.join("\n\n", system);
+        int context = engine.contextSize();
+        int answer = Math.min(maxTokens, Math.max(MIN_ANSWER_TOKENS, context / 4));
+        while (true) {
+            String prompt = engine.prompt(systemText, turns);
+            int promptTokens = engine.countTokens(prompt);
+            if (promptTokens + answer <= context || turns.size() <= 1) {
+                int room = context - promptTokens - 1;
+                if (room < Math.min(16, maxTokens)) {
+                    throw new EmbeddedEngine.EngineException("The conversation is too long for the built-in model ("
+                            + promptTokens + " tokens of " + context + ").", null);
+                }
+                return new Fitted(prompt, Math.min(maxTokens, room));
+            }
+            turns.remove(0);
+        }
+    }
+
+    /** Hands pieces to the caller's handler in order, on a thread of the call's own. */
+    private static final class Delivery {
+
+        private final StreamingChatResponseHandler handler;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+
+        Delivery(StreamingChatResponseHandler handler) {
+            this.handler = handler;
+        }
+
+        void piece(String text) {
+            thread.execute(() -> handler.onPartialResponse(text));
+        }
+
+        void complete(ChatResponse response) {
+            thread.execute(() -> handler.onCompleteResponse(response));
+            thread.shutdown();
+        }
+
+        void fail(Throwable error) {
+            thread.execute(() -> handler.onError(error));
+            thread.shutdown();
+        }
     }
 
     private String grammar(ResponseFormat format) {
@@ -116,7 +182,17 @@ final class EmbeddedChatModel implements StreamingChatModel {
             ws ::= | " " | "\\n" [ \\t]{0,20}
             """;
 
+    /** Stops the generation under way, lets queued calls fail (the engine is closing), and waits a little. */
     void close() {
-        worker.shutdownNow();
+        AtomicBoolean running = current;
+        if (running != null) {
+            running.set(true);
+        }
+        worker.shutdown();
+        try {
+            worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -41,13 +41,19 @@ final class EmbeddedEngine implements AutoCloseable {
     }
 
     private static final Set<String> SCHEMA_TYPES = Set.of("object", "array", "string", "integer", "number", "boolean", "null");
+    /** The keywords LangChain4j writes for our records, and nothing the native converter might choke on. */
+    private static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "properties", "required", "items", "enum",
+            "description", "title", "additionalProperties", "$defs", "$ref", "anyOf", "const");
 
     private final LlamaModel model;
     private final String name;
+    private final int contextSize;
+    private boolean closed;
 
-    private EmbeddedEngine(LlamaModel model, String name) {
+    private EmbeddedEngine(LlamaModel model, String name, int contextSize) {
         this.model = model;
         this.name = name;
+        this.contextSize = contextSize;
     }
 
     /**
@@ -67,7 +73,7 @@ final class EmbeddedEngine implements AutoCloseable {
                 .setParallel(1)
                 .setLogVerbosity(-1);
         try {
-            return new EmbeddedEngine(new LlamaModel(parameters), modelFile.getFileName().toString());
+            return new EmbeddedEngine(new LlamaModel(parameters), modelFile.getFileName().toString(), contextSize);
         } catch (RuntimeException e) {
             // The library says only "could not load model"; the reason went to its own log.
             throw new EngineException("llama.cpp could not load " + modelFile.toAbsolutePath()
@@ -92,6 +98,11 @@ final class EmbeddedEngine implements AutoCloseable {
         return name;
     }
 
+    /** Tokens of prompt and answer together that the model can hold. */
+    int contextSize() {
+        return contextSize;
+    }
+
     /** The conversation as the model's own chat template writes it, ending where the assistant answers. */
     String prompt(String system, List<Turn> turns) {
         List<Pair<String, String>> messages = new ArrayList<>();
@@ -99,6 +110,7 @@ final class EmbeddedEngine implements AutoCloseable {
             messages.add(new Pair<>(turn.assistant() ? "assistant" : "user", turn.text()));
         }
         synchronized (this) {
+            requireOpen();
             return model.applyTemplate(new InferenceParameters("").setMessages(system == null || system.isBlank() ? null : system,
                     messages));
         }
@@ -110,7 +122,14 @@ final class EmbeddedEngine implements AutoCloseable {
 
     int countTokens(String text) {
         synchronized (this) {
+            requireOpen();
             return model.encode(text).length;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new EngineException("The built-in model has been shut down.", null);
         }
     }
 
@@ -120,6 +139,7 @@ final class EmbeddedEngine implements AutoCloseable {
      * at a time: others wait.
      */
     synchronized Result generate(Generation generation, Consumer<String> onText, BooleanSupplier cancelled) {
+        requireOpen();
         InferenceParameters parameters = new InferenceParameters(generation.prompt())
                 .setNPredict(generation.maxTokens())
                 .setTemperature((float) generation.temperature())
@@ -166,14 +186,28 @@ final class EmbeddedEngine implements AutoCloseable {
      * native converter ends the whole process on a schema it does not understand.
      */
     static String grammarFor(Map<String, Object> schema, String schemaJson) {
-        checkSchema(schema, "$");
+        Set<String> definitions = schema.get("$defs") instanceof Map<?, ?> defs
+                ? defs.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : Set.of();
+        checkSchema(schema, "$", definitions);
         return LlamaModel.jsonSchemaToGrammar(schemaJson);
     }
 
-    @SuppressWarnings("unchecked")
-    private static void checkSchema(Object node, String where) {
+    private static void checkSchema(Object node, String where, Set<String> definitions) {
         if (!(node instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("Not a JSON schema object at " + where);
+        }
+        for (Object keyword : map.keySet()) {
+            if (!SCHEMA_KEYWORDS.contains(String.valueOf(keyword))) {
+                throw new IllegalArgumentException("JSON schema keyword '" + keyword + "' at " + where
+                        + " is not one the built-in engine takes");
+            }
+        }
+        if (map.get("$ref") instanceof String ref
+                && !(ref.startsWith("#/$defs/") && definitions.contains(ref.substring("#/$defs/".length())))) {
+            throw new IllegalArgumentException("JSON schema reference " + ref + " at " + where + " leads nowhere");
+        }
+        if (map.containsKey("additionalProperties") && !(map.get("additionalProperties") instanceof Boolean)) {
+            throw new IllegalArgumentException("additionalProperties at " + where + " must be true or false");
         }
         Object type = map.get("type");
         if (type instanceof String kind && !SCHEMA_TYPES.contains(kind)) {
@@ -188,28 +222,32 @@ final class EmbeddedEngine implements AutoCloseable {
         }
         if (map.get("properties") instanceof Map<?, ?> properties) {
             for (Map.Entry<?, ?> property : properties.entrySet()) {
-                checkSchema(property.getValue(), where + "." + property.getKey());
+                checkSchema(property.getValue(), where + "." + property.getKey(), definitions);
             }
         }
         if (map.get("items") != null) {
-            checkSchema(map.get("items"), where + "[]");
+            checkSchema(map.get("items"), where + "[]", definitions);
         }
         if (map.get("anyOf") instanceof List<?> options) {
             for (Object option : options) {
-                checkSchema(option, where + "|");
+                checkSchema(option, where + "|", definitions);
             }
         }
-        if (map.get("$defs") instanceof Map<?, ?> definitions) {
-            for (Map.Entry<?, ?> definition : definitions.entrySet()) {
-                checkSchema(definition.getValue(), "#/$defs/" + definition.getKey());
+        if (map.get("$defs") instanceof Map<?, ?> defined) {
+            for (Map.Entry<?, ?> definition : defined.entrySet()) {
+                checkSchema(definition.getValue(), "#/$defs/" + definition.getKey(), definitions);
             }
         }
     }
 
+    /** Frees the model once the generation under way (if any) has ended; calls after this fail. */
     @Override
     public void close() {
         synchronized (this) {
-            model.close();
+            if (!closed) {
+                closed = true;
+                model.close();
+            }
         }
     }
 }

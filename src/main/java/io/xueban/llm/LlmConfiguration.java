@@ -11,6 +11,7 @@ import jakarta.validation.Validator;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,9 +30,13 @@ class LlmConfiguration {
 
     /** The configured model servers and their LangChain4j models. */
     @Bean(destroyMethod = "close")
-    Backends llmBackends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock) {
+    Backends llmBackends(LlmSettings settings, CancellableHttpClient http, JsonMapper json, Clock clock,
+                         MessageSource messages) {
+        // The built-in model's own words (Chinese, the school's language): it cannot use the assistant's tools.
         EmbeddedBackend embedded = settings.embeddedAllowed() && settings.embedded() != null
-                ? new EmbeddedBackend(settings.embedded(), json) : null;
+                ? new EmbeddedBackend(settings.embedded(), json,
+                        messages.getMessage("llm.built-in.no-tools", null, java.util.Locale.SIMPLIFIED_CHINESE))
+                : null;
         return new Backends(settings, http, json, clock, embedded);
     }
 

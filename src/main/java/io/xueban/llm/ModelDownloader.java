@@ -55,16 +55,27 @@ final class ModelDownloader {
         }
     }
 
-    /** A download that could not finish, with a message an administrator can act on. */
+    /**
+     * A download that could not finish, with a message an administrator can act on;
+     * {@code transient} when trying again later may help (network, disk space), not when the
+     * file itself is wrong (404, size, SHA-256).
+     */
     static final class DownloadException extends IOException {
-        DownloadException(String message, Throwable cause) {
+
+        private final boolean transientProblem;
+
+        DownloadException(String message, Throwable cause, boolean transientProblem) {
             super(message, cause);
+            this.transientProblem = transientProblem;
         }
 
-        DownloadException(String message) {
-            super(message);
+        boolean isTransient() {
+            return transientProblem;
         }
     }
+
+    /** A connection that sends nothing for this long is given up (the download resumes later). */
+    static final Duration STALL = Duration.ofSeconds(60);
 
     private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
     private static final int BUFFER = 1 << 16;
@@ -73,23 +84,35 @@ final class ModelDownloader {
     private final Path dir;
     private final ToLongFunction<Path> usableSpace;
     private final Consumer<Progress> listener;
+    private final Duration stall;
 
     ModelDownloader(HttpClient http, Path dir, Consumer<Progress> listener) {
-        this(http, dir, ModelDownloader::usableSpace, listener);
+        this(http, dir, ModelDownloader::usableSpace, listener, STALL);
     }
 
-    /** @param usableSpace free bytes where the file goes (a parameter so that tests can fill the disk) */
-    ModelDownloader(HttpClient http, Path dir, ToLongFunction<Path> usableSpace, Consumer<Progress> listener) {
+    /**
+     * @param usableSpace free bytes where the file goes, and {@code stall} how long a silent
+     *     connection is waited for (parameters so that tests can fill the disk and stall quickly)
+     */
+    ModelDownloader(HttpClient http, Path dir, ToLongFunction<Path> usableSpace, Consumer<Progress> listener,
+                    Duration stall) {
         this.http = http;
         this.dir = dir;
         this.usableSpace = usableSpace;
         this.listener = listener;
+        this.stall = stall;
     }
 
     /** The verified file, downloading what is missing first. */
     Path ensure(ModelFile file) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
         Path target = dir.resolve(file.name());
+        // A verified file needs no lock (and a read-only directory is fine then).
+        if (Files.isRegularFile(target) && (file.sha256() == null
+                || stamp(file, target).equals(readStamp(dir.resolve(file.name() + ".verified"))))) {
+            report(file, State.READY, Files.size(target), Files.size(target), null);
+            return target;
+        }
+        Files.createDirectories(dir);
         ReentrantLock inThisJvm = LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), p -> new ReentrantLock());
         inThisJvm.lock();
         try (FileChannel lockFile = FileChannel.open(dir.resolve(file.name() + ".lock"),
@@ -124,7 +147,7 @@ final class ModelDownloader {
         if (file.size() > 0 && usableSpace.applyAsLong(dir) < file.size() - have) {
             throw fail(file, "Not enough disk space for model " + file.name() + " in " + dir.toAbsolutePath()
                     + ": it needs " + mb(file.size() - have) + " MB more, " + mb(usableSpace.applyAsLong(dir))
-                    + " MB are free. Free some space or set xueban.llm.embedded.model-path to a copy elsewhere.", null);
+                    + " MB are free. Free some space or set xueban.llm.embedded.model-path to a copy elsewhere.", null, true);
         }
         if (file.size() <= 0 || have < file.size()) {
             download(file, part, have);
@@ -134,13 +157,13 @@ final class ModelDownloader {
             long size = Files.size(part);
             Files.delete(part);
             throw fail(file, "Model " + file.name() + " from " + file.url() + " has " + size + " bytes, not the "
-                    + file.size() + " expected; the download was removed. Check the URL (or mirror) and the size.", null);
+                    + file.size() + " expected; the download was removed. Check the URL (or mirror) and the size.", null, false);
         }
         String actual = sha256(part);
         if (file.sha256() != null && !file.sha256().equals(actual)) {
             Files.delete(part);
             throw fail(file, "Model " + file.name() + " from " + file.url() + " does not match its SHA-256 (expected "
-                    + file.sha256() + ", got " + actual + "); the download was removed and nothing was installed.", null);
+                    + file.sha256() + ", got " + actual + "); the download was removed and nothing was installed.", null, false);
         }
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -171,10 +194,18 @@ final class ModelDownloader {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw fail(file, "Cannot reach " + file.url() + " to download model " + file.name() + " (" + e
-                    + "). Check the network, or set xueban.llm.embedded.url to a mirror.", e);
+                    + "). Check the network, or set xueban.llm.embedded.url to a mirror.", e, true);
         }
         int status = response.statusCode();
-        boolean resumed = status == 206;
+        // A resumed part must continue exactly where ours ends; anything else starts again from zero.
+        boolean resumed = status == 206 && response.headers().firstValue("Content-Range")
+                .map(range -> range.startsWith("bytes " + have + "-")).orElse(false);
+        if (status == 206 && !resumed) {
+            response.body().close();
+            Files.deleteIfExists(part);
+            download(file, part, 0);
+            return;
+        }
         if (status == 416 && have > 0) {
             response.body().close();
             return; // the part is already whole; verification decides
@@ -182,7 +213,8 @@ final class ModelDownloader {
         if (status != 200 && !resumed) {
             response.body().close();
             throw fail(file, "Downloading model " + file.name() + " from " + file.url() + " failed: HTTP " + status
-                    + (status == 404 ? " (no such file there; check the URL or use a mirror)" : "") + ".", null);
+                    + (status == 404 ? " (no such file there; check the URL or use a mirror)" : "") + ".", null,
+                    status != 404 && status != 410);
         }
         long start = resumed ? have : 0;
         long total = file.size() > 0 ? file.size()
@@ -190,11 +222,28 @@ final class ModelDownloader {
         StandardOpenOption mode = resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         long written = start;
         long reportedAt = System.nanoTime();
-        try (InputStream in = response.body();
+        InputStream body = response.body();
+        // The request's timeout ends with the headers: a connection that goes quiet is closed by this watch.
+        long[] lastRead = {System.nanoTime()};
+        Thread watch = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(Math.min(5000, stall.toMillis() / 4 + 1));
+                    if (System.nanoTime() - lastRead[0] > stall.toNanos()) {
+                        body.close();
+                        return;
+                    }
+                }
+            } catch (InterruptedException | IOException done) {
+                // the download ended, or the stream is closed already
+            }
+        });
+        try (InputStream in = body;
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             byte[] buffer = new byte[BUFFER];
             report(file, State.DOWNLOADING, written, total, null);
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                lastRead[0] = System.nanoTime();
                 out.write(buffer, 0, n);
                 written += n;
                 if (System.nanoTime() - reportedAt > 500_000_000L) {
@@ -204,20 +253,23 @@ final class ModelDownloader {
             }
         } catch (IOException e) {
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("no space left") || message.contains("disk full") || message.contains("quota")) {
+            // The error's words depend on the system's language: the free space says it plainly.
+            if (message.contains("no space left") || message.contains("disk full") || usableSpace.applyAsLong(dir) < BUFFER) {
                 throw fail(file, "The disk filled up while downloading model " + file.name() + " into "
                         + dir.toAbsolutePath() + " (" + written + " bytes kept in " + part.getFileName()
-                        + "; the download resumes from there once there is space).", e);
+                        + "; the download resumes from there once there is space).", e, true);
             }
             throw fail(file, "The download of model " + file.name() + " was cut off after " + mb(written)
-                    + " MB (" + e.getMessage() + "); it resumes from there on the next start.", e);
+                    + " MB (" + e.getMessage() + "); it resumes from there on the next start.", e, true);
+        } finally {
+            watch.interrupt();
         }
         report(file, State.DOWNLOADING, written, total, null);
     }
 
-    private DownloadException fail(ModelFile file, String message, Throwable cause) {
+    private DownloadException fail(ModelFile file, String message, Throwable cause, boolean transientProblem) {
         report(file, State.FAILED, 0, file.size(), message);
-        return new DownloadException(message, cause);
+        return new DownloadException(message, cause, transientProblem);
     }
 
     private void report(ModelFile file, State state, long bytes, long total, String error) {

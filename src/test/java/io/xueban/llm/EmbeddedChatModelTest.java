@@ -44,7 +44,7 @@ class EmbeddedChatModelTest {
     static void load() throws IOException {
         Files.createDirectories(DIR);
         engine = EmbeddedEngine.load(TinyGguf.write(DIR.resolve("tiny.gguf"), 7), DIR.resolve("native"), TinyGguf.CONTEXT, 2);
-        model = new EmbeddedChatModel(engine, JSON);
+        model = new EmbeddedChatModel(engine, JSON, "内置的小模型不能查询班级数据。");
     }
 
     @AfterAll
@@ -108,6 +108,33 @@ class EmbeddedChatModelTest {
         model.chat(request(200, ResponseFormat.JSON, 0), plain);
         String text = plain.done.get(60, TimeUnit.SECONDS).aiMessage().text();
         assertThat(JSON.readTree(text).isObject()).as(text).isTrue();
+    }
+
+    @Test
+    void aCallThatNeedsToolsIsToldSoInsteadOfAnsweredWithoutData() throws Exception {
+        var tool = dev.langchain4j.agent.tool.ToolSpecification.builder().name("classOverview").description("班级概况").build();
+        Collected handler = new Collected();
+        model.chat(ChatRequest.builder().messages(UserMessage.from("班里怎么样？"))
+                .parameters(ChatRequestParameters.builder().toolSpecifications(tool).build()).build(), handler);
+        assertThat(handler.done.get(10, TimeUnit.SECONDS).aiMessage().text()).isEqualTo("内置的小模型不能查询班级数据。");
+    }
+
+    @Test
+    void aConversationLongerThanTheContextLosesItsOldestTurnsNotItsSystemPrompt() throws Exception {
+        List<dev.langchain4j.data.message.ChatMessage> messages = new java.util.ArrayList<>();
+        messages.add(SystemMessage.from("SYSTEM-RULES"));
+        for (int i = 0; i < 40; i++) {
+            messages.add(UserMessage.from("question " + i + " about the Pythagorean theorem"));
+            messages.add(dev.langchain4j.data.message.AiMessage.from("answer " + i));
+        }
+        messages.add(UserMessage.from("the last question"));
+        Collected handler = new Collected();
+        model.chat(ChatRequest.builder().messages(messages)
+                .parameters(ChatRequestParameters.builder().maxOutputTokens(400).temperature(0.0).build()).build(), handler);
+        ChatResponse response = handler.done.get(60, TimeUnit.SECONDS);
+        // It fitted: prompt and answer within the tiny model's context, the answer cut to the room left.
+        assertThat(response.tokenUsage().inputTokenCount() + response.tokenUsage().outputTokenCount())
+                .isLessThanOrEqualTo(TinyGguf.CONTEXT);
     }
 
     @Test

@@ -42,6 +42,8 @@ class ModelDownloaderTest {
     final AtomicInteger requests = new AtomicInteger();
     /** Bytes sent before the connection is dropped on the next request (-1: send everything). */
     volatile int cutAfter = -1;
+    /** Bytes sent before the connection goes silent (for longer than the test waits) on the next request. */
+    volatile int stallAfter = -1;
     volatile int delayMillis;
     final List<ModelDownloader.Progress> progress = new CopyOnWriteArrayList<>();
 
@@ -64,6 +66,18 @@ class ModelDownloaderTest {
             }
             exchange.sendResponseHeaders(from > 0 ? 206 : 200, MODEL.length - from);
             try (OutputStream out = exchange.getResponseBody()) {
+                int quiet = stallAfter;
+                if (quiet >= 0) {
+                    stallAfter = -1;
+                    out.write(MODEL, from, quiet);
+                    out.flush();
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
                 int cut = cutAfter;
                 if (cut >= 0) {
                     cutAfter = -1;
@@ -122,11 +136,26 @@ class ModelDownloaderTest {
     }
 
     @Test
+    void aConnectionThatGoesSilentIsGivenUpAndTheDownloadResumes() throws Exception {
+        stallAfter = 50_000;
+        var impatient = new ModelDownloader(HttpClient.newHttpClient(), dir, path -> Long.MAX_VALUE, progress::add,
+                java.time.Duration.ofSeconds(1));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> impatient.ensure(file(sha(MODEL))))
+                .isInstanceOf(ModelDownloader.DownloadException.class).hasMessageContaining("cut off")
+                .satisfies(e -> assertThat(((ModelDownloader.DownloadException) e).isTransient()).isTrue());
+        assertThat((System.nanoTime() - start) / 1_000_000_000.0).isLessThan(8);
+        assertThat(Files.readAllBytes(impatient.ensure(file(sha(MODEL))))).isEqualTo(MODEL);
+        assertThat(ranges.getLast()).isEqualTo("bytes=" + 50_000 + "-");
+    }
+
+    @Test
     void aFileThatDoesNotMatchItsSha256IsRemovedAndNeverInstalled() {
         String wrong = "0".repeat(64);
         assertThatThrownBy(() -> downloader().ensure(file(wrong)))
                 .isInstanceOf(ModelDownloader.DownloadException.class)
-                .hasMessageContaining("SHA-256").hasMessageContaining("removed");
+                .hasMessageContaining("SHA-256").hasMessageContaining("removed")
+                .satisfies(e -> assertThat(((ModelDownloader.DownloadException) e).isTransient()).isFalse());
         assertThat(dir.resolve("tiny.gguf")).doesNotExist();
         assertThat(dir.resolve("tiny.gguf.part")).doesNotExist();
         assertThat(progress.getLast().state()).isEqualTo(ModelDownloader.State.FAILED);
@@ -139,7 +168,8 @@ class ModelDownloaderTest {
                 .isInstanceOf(ModelDownloader.DownloadException.class)
                 .hasMessageContaining("HTTP 404").hasMessageContaining("mirror");
 
-        var full = new ModelDownloader(HttpClient.newHttpClient(), dir, path -> 1_000, progress::add);
+        var full = new ModelDownloader(HttpClient.newHttpClient(), dir, path -> 1_000, progress::add,
+                ModelDownloader.STALL);
         assertThatThrownBy(() -> full.ensure(file(sha(MODEL))))
                 .isInstanceOf(ModelDownloader.DownloadException.class)
                 .hasMessageContaining("Not enough disk space").hasMessageContaining("MB");
