@@ -1,15 +1,6 @@
 /* Data in and models refitted: answers from CSV, the mastery model, item calibration, item statistics. */
 (() => {
-  const {t, el, api, guard, flash, table, Problem} = X;
-
-  function rowErrors(target, error) {
-    if (error instanceof Problem && error.body.errors) {
-      target.replaceChildren(el('p', {class: 'alert'}, t('import.refused', error.body.errors.length)),
-        table(['users.row', 'users.problem'], error.body.errors.map(e => [String(e.row ?? ''), e.message || e.field || ''])));
-      return true;
-    }
-    return false;
-  }
+  const {t, el, api, guard, flash, table, rowErrors} = X;
 
   X.onSubmit(document.getElementById('responses-form'), async (fields, form) => {
     const target = document.getElementById('responses-result');

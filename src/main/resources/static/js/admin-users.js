@@ -1,6 +1,6 @@
 /* Accounts: CSV roster import (row errors shown, nothing half-imported), create, edit, disable. */
 (() => {
-  const {t, el, api, guard, flash, table, Problem} = X;
+  const {t, el, api, guard, flash, table} = X;
   const dialog = document.getElementById('edit-dialog');
   const editForm = document.getElementById('edit-form');
   let editing = null;
@@ -57,12 +57,7 @@
       form.reset();
       await load();
     } catch (error) {
-      if (error instanceof Problem && error.body.errors) {
-        target.replaceChildren(el('p', {class: 'alert'}, t('import.refused', error.body.errors.length)),
-          table(['users.row', 'users.problem'], error.body.errors.map(e => [String(e.row ?? ''), e.message || e.field || ''])));
-        return;
-      }
-      throw error;
+      if (!X.rowErrors(target, error)) throw error;
     }
   });
 

@@ -5,11 +5,6 @@
   const LEVELS = ['NOT_STARTED', 'LEARNING', 'PARTIAL', 'MASTERED'];
   let kpNames = {};
 
-  function table(headers, rows) {
-    return el('table', {}, el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col'}, h)))),
-      el('tbody', {}, rows.map(cells => el('tr', {}, cells.map(c => el('td', {}, c))))));
-  }
-
   function options(select, kps, selected = []) {
     select.replaceChildren(...kps.map(kp => el('option', {value: kp.id, selected: selected.includes(kp.id)}, `${kp.code} ${kp.name}`)));
   }
@@ -35,12 +30,12 @@
     chart.on('click', p => { location.href = `/students/${students[p.value[1]].id}`; });
     window.addEventListener('resize', () => chart.resize());
     container.dataset.rendered = String(data.length);
-    document.getElementById('heatmap-table').replaceChildren(table([t('class.student'), ...kps.map(k => k.code)],
+    document.getElementById('heatmap-table').replaceChildren(X.tableOf([t('class.student'), ...kps.map(k => k.code)],
       students.map(s => [el('a', {href: `/students/${s.id}`}, s.name), ...s.cells.map(c => percent(c.probability))])));
     const summary = mastery.summary.map((s, i) => [`${kps[i].code} ${kps[i].name}`, percent(s.meanProbability),
       ...LEVELS.map(level => String(s.levels[level] ?? 0))]);
     document.getElementById('kp-summary').replaceChildren(
-      table([t('class.kp'), t('class.mean'), ...LEVELS.map(level => t(`level.${level}`))], summary));
+      X.tableOf([t('class.kp'), t('class.mean'), ...LEVELS.map(level => t(`level.${level}`))], summary));
   }
 
   async function load() {
@@ -131,8 +126,8 @@
 
   document.getElementById('items-load').addEventListener('click', () => guard(async () => {
     const stats = await api('GET', `/api/insight/item-statistics?classId=${classId}`);
-    document.getElementById('items').replaceChildren(table(
-      [t('class.item'), t('class.answers'), t('class.p-value'), t('class.point-biserial'), t('class.options')],
+    document.getElementById('items').replaceChildren(X.table(
+      ['class.item', 'class.answers', 'class.p-value', 'class.point-biserial', 'class.options'],
       stats.map(s => [s.code, String(s.answers), s.pValue === null ? '—' : s.pValue.toFixed(2),
         s.pointBiserial === null ? '—' : s.pointBiserial.toFixed(2),
         s.options.map(o => `${o.option}${o.key ? '✓' : ''} ${o.count}${o.chosenBy?.length ? `${t('paren', o.chosenBy.map(c => c.name).join(t('sep.list')))}` : ''}`).join(t('sep.semicolon'))])));

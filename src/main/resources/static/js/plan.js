@@ -96,16 +96,13 @@
   async function versions() {
     const all = await api('GET', `/api/lesson-plans/${planId}/versions`);
     document.getElementById('versions-section').hidden = !all.length;
-    document.getElementById('versions').replaceChildren(el('table', {},
-      el('thead', {}, el('tr', {}, ['plan.version', 'plan.source', 'plan.note', 'plan.by', 'plan.when', 'plan.view']
-        .map(k => el('th', {scope: 'col'}, t(k))))),
-      el('tbody', {}, all.map(v => el('tr', {},
-        el('td', {}, `v${v.version}`), el('td', {}, t(`plan.source.${v.source}`)), el('td', {}, v.note || ''),
-        el('td', {}, v.createdBy || ''), el('td', {}, dateTime(v.createdAt)),
-        el('td', {}, el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+    document.getElementById('versions').replaceChildren(X.table(
+      ['plan.version', 'plan.source', 'plan.note', 'plan.by', 'plan.when', 'plan.view'],
+      all.map(v => [`v${v.version}`, t(`plan.source.${v.source}`), v.note || '', v.createdBy || '', dateTime(v.createdAt),
+        el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
           render(await api('GET', `/api/lesson-plans/${planId}?version=${v.version}`));
           flash(t('plan.showing-version', v.version), 'note');
-        })}, t('plan.view'))))))));
+        })}, t('plan.view'))])));
     for (const id of ['diff-from', 'diff-to']) {
       const select = document.getElementById(id);
       select.replaceChildren(...all.map(v => el('option', {value: v.version}, `v${v.version}`)));

@@ -46,12 +46,10 @@
 
   async function responses() {
     const all = await api('GET', `/api/students/${student}/responses?limit=20`);
-    X.list(document.getElementById('responses'), all.length ? [all] : [], rows => el('table', {},
-      el('thead', {}, el('tr', {}, ['class.item', 'student.answer', 'student.correct', 'student.source', 'student.when']
-        .map(k => el('th', {scope: 'col'}, t(k))))),
-      el('tbody', {}, rows.map(r => el('tr', {}, el('td', {}, r.itemCode), el('td', {}, r.answer || ''),
-        el('td', {}, r.correct === null ? '—' : r.correct ? '✓' : '✗'), el('td', {}, t(`student.source.${r.source}`)),
-        el('td', {}, dateTime(r.answeredAt)))))));
+    X.list(document.getElementById('responses'), all.length ? [all] : [], rows => X.table(
+      ['class.item', 'student.answer', 'student.correct', 'student.source', 'student.when'],
+      rows.map(r => [r.itemCode, r.answer || '', r.correct === null ? '—' : r.correct ? '✓' : '✗',
+        t(`student.source.${r.source}`), dateTime(r.answeredAt)])));
   }
 
   X.onSubmit(document.getElementById('override-form'), async fields => {

@@ -243,10 +243,26 @@ const X = (() => {
     return value ? new Date(value).toLocaleString(document.documentElement.lang || undefined) : '—';
   }
 
-  /** A table: header keys (messages) and rows of cells (text or nodes). */
-  function table(headerKeys, rows) {
-    return el('table', {}, el('thead', {}, el('tr', {}, headerKeys.map(k => el('th', {scope: 'col'}, k ? t(k) : '')))),
+  /** A table: header texts and rows of cells (text or nodes). */
+  function tableOf(headers, rows) {
+    return el('table', {}, el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col'}, h)))),
       el('tbody', {}, rows.map(cells => el('tr', {}, cells.map(c => el('td', {}, c))))));
+  }
+
+  /** A table whose headers are message keys ('' for an empty header). */
+  function table(headerKeys, rows) {
+    return tableOf(headerKeys.map(k => (k ? t(k) : '')), rows);
+  }
+
+  /**
+   * Shows an import refused row by row (a problem with "errors") in a container; false for any
+   * other failure, which the caller passes on.
+   */
+  function rowErrors(target, error) {
+    if (!(error instanceof Problem) || !error.body.errors) return false;
+    target.replaceChildren(el('p', {class: 'alert'}, t('import.refused', error.body.errors.length)),
+      table(['users.row', 'users.problem'], error.body.errors.map(e => [String(e.row ?? ''), e.message || e.field || ''])));
+    return true;
   }
 
   /** Replaces a container's content with rows made by a function, or a line saying there are none. */
@@ -254,5 +270,5 @@ const X = (() => {
     container.replaceChildren(...(items && items.length ? items.map(row) : [el('p', {class: 'muted'}, t(emptyKey))]));
   }
 
-  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, list, table, Problem};
+  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, list, table, tableOf, rowErrors, Problem};
 })();

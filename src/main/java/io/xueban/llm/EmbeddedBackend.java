@@ -88,12 +88,12 @@ final class EmbeddedBackend implements AutoCloseable {
                 ModelDownloader downloader = new ModelDownloader(
                         HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                                 .connectTimeout(Duration.ofSeconds(20)).build(),
-                        resolve(settings.modelsDir()), this::downloading);
+                        Path.of(settings.modelsDir()), this::downloading);
                 model = downloader.ensure(new ModelDownloader.ModelFile(settings.name(), URI.create(settings.url()),
                         settings.size(), settings.sha256()));
             }
             state = new State(Phase.LOADING, null, -1);
-            EmbeddedEngine loaded = EmbeddedEngine.load(model, resolve(settings.nativeDir()), settings.contextSize(),
+            EmbeddedEngine loaded = EmbeddedEngine.load(model, Path.of(settings.nativeDir()), settings.contextSize(),
                     settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors());
             engine = loaded;
             chatModel = new EmbeddedChatModel(loaded, json, noTools);
@@ -127,10 +127,6 @@ final class EmbeddedBackend implements AutoCloseable {
                         ".".repeat(20 - percent / 5), percent, state.detail());
             }
         }
-    }
-
-    private static Path resolve(String dir) {
-        return Path.of(dir);
     }
 
     StreamingChatModel chatModel() {

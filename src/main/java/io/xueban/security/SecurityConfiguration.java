@@ -24,6 +24,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
 
+import io.xueban.system.ApiPaths;
 import io.xueban.system.Problems;
 
 /** Form login with session and CSRF for pages; bearer tokens (or the same session) for the API. */
@@ -58,7 +59,8 @@ class SecurityConfiguration {
     SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
                                     AuthenticationManager authenticationManager) throws Exception {
         // Machine clients get problem+json; people in a browser get the login page.
-        RequestMatcher api = new OrRequestMatcher(pathPattern("/api/**"), pathPattern("/actuator/**"), pathPattern("/v1/**"));
+        RequestMatcher api = new OrRequestMatcher(ApiPaths.PATTERNS.stream()
+                .<RequestMatcher>map(pattern -> pathPattern(pattern)).toList());
         RequestMatcher tokenRequest = pathPattern(HttpMethod.POST, "/api/tokens");
         RequestMatcher bearer = BearerTokenFilter::hasBearerToken;
         http

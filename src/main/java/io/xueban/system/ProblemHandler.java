@@ -113,9 +113,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        String path = "/" + e.getResourcePath();
-        boolean api = path.startsWith("/api/") || path.startsWith("/v1/") || path.startsWith("/actuator");
-        if (!api && request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
+        if (!ApiPaths.isApi("/" + e.getResourcePath()) && request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
             try {
                 servlet.getResponse().sendError(HttpStatus.NOT_FOUND.value());
                 return null;

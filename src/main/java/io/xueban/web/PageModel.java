@@ -11,7 +11,7 @@ import org.springframework.boot.webmvc.autoconfigure.error.BasicErrorController;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.ui.Model;
+import org.springframework.ui.ModelMap;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -41,7 +41,7 @@ class PageModel {
     }
 
     @ModelAttribute
-    void common(Model model, HttpServletRequest request, Locale locale) {
+    void common(ModelMap model, HttpServletRequest request, Locale locale) {
         model.addAttribute("path", request.getRequestURI().substring(request.getContextPath().length()));
         model.addAttribute("jsMessages", pageMessages.json(locale));
         CurrentUser.signedIn().ifPresent(me -> model.addAttribute("me", me));
@@ -69,9 +69,7 @@ class PageModel {
         ModelAndView view = new ModelAndView("error", status);
         view.addObject("status", status.value());
         view.addObject("detail", detail);
-        view.addObject("path", request.getRequestURI());
-        view.addObject("jsMessages", pageMessages.json(locale));
-        CurrentUser.signedIn().ifPresent(me -> view.addObject("me", me));
+        common(view.getModelMap(), request, locale);
         return view;
     }
 }

@@ -1,7 +1,6 @@
 package io.xueban.web;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 import jakarta.servlet.http.Cookie;
@@ -16,6 +15,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
 import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
 
+import io.xueban.system.ApiPaths;
+
 /**
  * The language of pages and messages: Chinese unless the person chose English (?lang=en, kept in
  * a cookie). API clients without that cookie keep choosing by Accept-Language.
@@ -24,7 +25,6 @@ import org.springframework.web.servlet.i18n.LocaleChangeInterceptor;
 class WebConfiguration implements WebMvcConfigurer {
 
     static final Locale CHINESE = Locale.SIMPLIFIED_CHINESE;
-    static final List<Locale> SUPPORTED = List.of(CHINESE, Locale.ENGLISH);
 
     @Bean
     LocaleResolver localeResolver() {
@@ -38,7 +38,7 @@ class WebConfiguration implements WebMvcConfigurer {
         change.setIgnoreInvalidLocale(true);
         // Only a person opening a page chooses a language; the API never sets the cookie.
         change.setHttpMethods("GET");
-        registry.addInterceptor(change).excludePathPatterns("/api/**", "/v1/**", "/actuator/**");
+        registry.addInterceptor(change).excludePathPatterns(ApiPaths.PATTERNS);
     }
 
     /** The cookie's language; otherwise Chinese for pages and the Accept-Language choice for the API. */
@@ -68,8 +68,7 @@ class WebConfiguration implements WebMvcConfigurer {
                 }
             }
             String path = request.getRequestURI().substring(request.getContextPath().length());
-            boolean api = path.startsWith("/api/") || path.startsWith("/v1/") || path.startsWith("/actuator");
-            return api ? byHeader.resolveLocale(request) : CHINESE;
+            return ApiPaths.isApi(path) ? byHeader.resolveLocale(request) : CHINESE;
         }
 
         @Override
