@@ -69,7 +69,7 @@ final class EmbeddedChatModel implements StreamingChatModel {
         double temperature = request.parameters().temperature() == null ? 0.7 : request.parameters().temperature();
         worker.execute(() -> {
             // The caller's handler writes to a client that may be slow: it never holds up the engine.
-            Delivery delivery = new Delivery(handler);
+            Delivery delivery = new Delivery(handler, cancelled);
             current = cancelled;
             try {
                 Fitted fitted = fit(request.messages(), maxTokens);
@@ -140,14 +140,21 @@ final class EmbeddedChatModel implements StreamingChatModel {
     private static final class Delivery {
 
         private final StreamingChatResponseHandler handler;
+        private final AtomicBoolean cancelled;
         private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
 
-        Delivery(StreamingChatResponseHandler handler) {
+        Delivery(StreamingChatResponseHandler handler, AtomicBoolean cancelled) {
             this.handler = handler;
+            this.cancelled = cancelled;
         }
 
+        /** A piece still waiting when the call is cancelled is dropped: the caller has gone. */
         void piece(String text) {
-            thread.execute(() -> handler.onPartialResponse(text));
+            thread.execute(() -> {
+                if (!cancelled.get()) {
+                    handler.onPartialResponse(text);
+                }
+            });
         }
 
         void complete(ChatResponse response) {

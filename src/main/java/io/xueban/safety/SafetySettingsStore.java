@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -25,11 +26,18 @@ public class SafetySettingsStore {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final String[] quietHours;
 
-    SafetySettingsStore(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    /**
+     * @param quietHours a new school's quiet hours, {@code HH:mm-HH:mm}, empty for none
+     *     ({@code xueban.safety.default-quiet-hours})
+     */
+    SafetySettingsStore(JdbcClient jdbc, JsonMapper json, Clock clock,
+                        @Value("${xueban.safety.default-quiet-hours:22:00-06:00}") String quietHours) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.quietHours = quietHours == null || quietHours.isBlank() ? null : quietHours.strip().split("-");
     }
 
     /**
@@ -55,6 +63,14 @@ public class SafetySettingsStore {
                 keywords, false);
     }
 
+    /** The defaults with the configured quiet hours. */
+    private SafetySettings schoolDefaults() {
+        SafetySettings d = defaults();
+        return new SafetySettings(d.strictness(), d.dailyCap(), quietHours == null ? null : quietHours[0],
+                quietHours == null ? null : quietHours[1], d.retentionDays(), d.answerAfter(), d.supportContacts(),
+                d.keywords(), d.alertAdmins());
+    }
+
     public SafetySettings of(long schoolId) {
         return jdbc.sql("SELECT * FROM safety_settings WHERE school_id = ?").param(schoolId)
                 .query((rs, n) -> new SafetySettings(SafetySettings.Strictness.valueOf(rs.getString("strictness")),
@@ -63,7 +79,7 @@ public class SafetySettingsStore {
                         json.readValue(rs.getString("support_contacts"), STRINGS),
                         json.readValue(rs.getString("keywords"), KEYWORDS), rs.getBoolean("alert_admins")))
                 .optional()
-                .orElseGet(SafetySettingsStore::defaults);
+                .orElseGet(this::schoolDefaults);
     }
 
     /** Every school with its settings, for jobs that run over all of them (retention). */
