@@ -25,6 +25,14 @@ public class KnowledgeContext {
 
     /** The passages as a prompt section; source S<n> is {@code passages.get(n - 1)}. */
     public String render(List<Passage> passages) {
+        return prompts.render("knowledge/sources", Map.of("count", passages.size(), "sources", blocks(passages)));
+    }
+
+    /**
+     * The passages' blocks alone, for a prompt whose instructions already say how to read them
+     * (the study buddy's, which sends them with each message and should not repeat the rules).
+     */
+    public String blocks(List<Passage> passages) {
         StringBuilder sources = new StringBuilder();
         for (int i = 0; i < passages.size(); i++) {
             Passage passage = passages.get(i);
@@ -32,7 +40,7 @@ public class KnowledgeContext {
                     .append(quoted(passage.citation().label()).replace('"', '＂')).append("\">\n")
                     .append(quoted(passage.text())).append("\n</资料>\n");
         }
-        return prompts.render("knowledge/sources", Map.of("count", passages.size(), "sources", sources.toString().strip()));
+        return sources.toString().strip();
     }
 
     /** Text that cannot break out of its block. */

@@ -260,9 +260,41 @@ public class LlmGateway {
         return pending;
     }
 
+    /**
+     * Refuses at once, as {@link #stream} would, a call of this kind that could not be admitted
+     * now (429: over the rate limit, too many queued, or its wait would pass the deadline; 503:
+     * no backend can serve the role), without taking anything from the rate limit or the queue.
+     * A caller asks before it writes anything or builds a prompt, so a refused request costs
+     * almost nothing and leaves nothing behind. {@link #stream} still decides for itself.
+     */
+    public void checkAdmissible(ModelRole role, Priority priority, long userId, Duration deadline) {
+        if (priority != Priority.BATCH) {
+            long wait = rateLimiter.waitSeconds(userId);
+            if (wait > 0) {
+                metrics.shed("rate-limit");
+                throw LlmException.rateLimited(wait);
+            }
+        }
+        lock.lock();
+        try {
+            estimateAdmission(role, priority, userId, deadline == null ? settings.queue().defaultDeadline() : deadline);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Refuses a call that cannot be served in time (under the lock). */
     private void admit(Pending pending, Duration deadline) {
-        ModelRole role = pending.role();
+        Estimate estimate = estimateAdmission(pending.role(), pending.priority(), pending.userId(), deadline);
+        pending.aheadAtAdmission = estimate.ahead();
+        pending.estimatedWaitSeconds = estimate.waitSeconds();
+    }
+
+    private record Estimate(int ahead, double waitSeconds) {
+    }
+
+    /** The calls ahead and the estimated wait of a call of this kind, or the refusal (under the lock). */
+    private Estimate estimateAdmission(ModelRole role, Priority priority, long userId, Duration deadline) {
         List<Backend> serving = backends.serving(role);
         if (serving.isEmpty()) {
             metrics.shed("no-backend");
@@ -277,13 +309,13 @@ public class LlmGateway {
                     serving.stream().map(b -> b.name + " (" + b.baseUrl + ")").collect(Collectors.joining(", ")),
                     serving.stream().map(backends::howToStart).distinct().collect(Collectors.joining("; ")));
         }
-        int ahead = queue.ahead(pending.priority(), pending.userId(), role);
+        int ahead = queue.ahead(priority, userId, role);
         double wait = estimateWaitSeconds(role, ahead, usable);
         if (queue.size() >= settings.queue().maxLength()) {
             metrics.shed("queue-full");
             throw LlmException.overloaded(retryAfterSeconds(wait));
         }
-        if (queue.queuedBy(pending.priority(), pending.userId()) >= settings.queue().maxPerUser()) {
+        if (queue.queuedBy(priority, userId) >= settings.queue().maxPerUser()) {
             metrics.shed("per-user");
             throw LlmException.tooManyQueued(settings.queue().maxPerUser());
         }
@@ -291,8 +323,7 @@ public class LlmGateway {
             metrics.shed("deadline");
             throw LlmException.overloaded(retryAfterSeconds(wait));
         }
-        pending.aheadAtAdmission = ahead;
-        pending.estimatedWaitSeconds = wait;
+        return new Estimate(ahead, wait);
     }
 
     /** How long a call would wait for a slot: the calls ahead of it, served in waves of all slots. */

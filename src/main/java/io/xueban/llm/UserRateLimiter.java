@@ -15,6 +15,16 @@ final class UserRateLimiter {
         this.perMinute = perMinute;
     }
 
+    /** Seconds until the user may make a call (0: now), taking nothing from the bucket. */
+    long waitSeconds(long userId) {
+        Bucket bucket = buckets.get(userId);
+        if (perMinute <= 0 || bucket == null) {
+            return 0;
+        }
+        Bucket now = bucket.refill(System.nanoTime(), perMinute);
+        return now.tokens >= 1 ? 0 : (long) Math.ceil((1 - now.tokens) * 60.0 / perMinute);
+    }
+
     /** Takes one call from the user's bucket: 0 if allowed, otherwise seconds until it would be. */
     long acquire(long userId) {
         if (perMinute <= 0) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -54,6 +55,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         log.info("Rejected by a database constraint: {}", e.getMostSpecificCause().getMessage());
         return ResponseEntity.status(HttpStatus.CONFLICT)
                 .body(problems.of(HttpStatus.CONFLICT, "constraint", locale));
+    }
+
+    /** No database connection came free in time: the server is overloaded, not broken. */
+    @ExceptionHandler(CannotGetJdbcConnectionException.class)
+    ResponseEntity<ProblemDetail> handleNoConnection(CannotGetJdbcConnectionException e, Locale locale) {
+        log.warn("No database connection in time: {}", e.getMostSpecificCause().getMessage());
+        long retryAfter = 5;
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+                .body(problems.of(HttpStatus.SERVICE_UNAVAILABLE, "database-busy", locale, retryAfter));
     }
 
     /** A multipart body cut off by the size limit, or not a well-formed multipart body. */

@@ -30,6 +30,11 @@ final class Canary {
         return new Canary("XB-" + HexFormat.of().formatHex(bytes).toUpperCase(Locale.ROOT));
     }
 
+    /** The canary a conversation keeps for all its turns. */
+    static Canary of(String token) {
+        return new Canary(token);
+    }
+
     String token() {
         return token;
     }

@@ -154,12 +154,7 @@ class ConversationController {
         TutorService.Turn next = (TutorService.Turn) turn;
         ReplyStream reply = new ReplyStream(next, store, moderation, tutor, new SseListener(emitter, problems, locale));
         send(emitter, "message", Map.of("userMessageId", next.userMessageId(), "replyId", next.replyId()));
-        try {
-            reply.attach(tutor.run(me, next, reply));
-        } catch (LlmException e) {
-            store.finish(next.replyId(), "", ConversationStore.Status.FAILED, null);
-            throw e;
-        }
+        reply.attach(tutor.start(me, next, reply));
         emitter.onCompletion(reply::clientGone);
         emitter.onTimeout(reply::clientGone);
         emitter.onError(error -> reply.clientGone());

@@ -91,6 +91,39 @@ class ConversationStore {
                 .update();
     }
 
+    /** A message as the model sees it: a user's turn as it was sent (with its passages and notes), a reply as written. */
+    record PromptMessage(long id, String role, String text) {
+    }
+
+    /**
+     * The newest {@code limit} complete messages after {@code afterId} and before {@code beforeId},
+     * oldest first, as the model saw them.
+     */
+    List<PromptMessage> window(long conversationId, Long afterId, long beforeId, int limit) {
+        List<PromptMessage> newestFirst = jdbc.sql("""
+                        SELECT id, role, content, prompt_text FROM message
+                        WHERE conversation_id = ? AND id > ? AND id < ? AND status = 'COMPLETE'
+                        ORDER BY id DESC LIMIT ?""")
+                .params(conversationId, afterId == null ? 0 : afterId, beforeId, limit)
+                .query((rs, n) -> new PromptMessage(rs.getLong("id"), rs.getString("role"),
+                        rs.getString("prompt_text") != null ? rs.getString("prompt_text") : rs.getString("content")))
+                .list();
+        return newestFirst.reversed();
+    }
+
+    /** The conversation's canary, made once and kept for all its turns (so its prompts share a prefix). */
+    String canary(long conversationId) {
+        String stored = jdbc.sql("SELECT canary FROM conversation WHERE id = ?").param(conversationId)
+                .query(String.class).optional().orElse(null);
+        if (stored != null) {
+            return stored;
+        }
+        // Two first turns racing: the first write wins and both use it.
+        jdbc.sql("UPDATE conversation SET canary = ? WHERE id = ? AND canary IS NULL")
+                .params(Canary.fresh().token(), conversationId).update();
+        return jdbc.sql("SELECT canary FROM conversation WHERE id = ?").param(conversationId).query(String.class).single();
+    }
+
     /** Complete messages after {@code afterId} and before {@code beforeId}, oldest first. */
     List<Message> between(long conversationId, Long afterId, long beforeId) {
         return jdbc.sql("SELECT * FROM message WHERE conversation_id = ? AND id > ? AND id < ? AND status = 'COMPLETE'"
@@ -110,6 +143,16 @@ class ConversationStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 conversationId, schoolId, role, content, status.name(), category == null ? null : category.name(),
                 category == null ? null : category.severity().name(), Db.utc(now));
+    }
+
+    /** Keeps the user's turn as the model is sent it, so that later turns repeat it word for word. */
+    void setPromptText(long messageId, String text) {
+        jdbc.sql("UPDATE message SET prompt_text = ? WHERE id = ?").params(text, messageId).update();
+    }
+
+    /** Deletes a turn that the model refused at the door (429), so that nothing half-written stays. */
+    void deleteTurn(long userMessageId, long replyId) {
+        jdbc.sql("DELETE FROM message WHERE id IN (?, ?)").params(userMessageId, replyId).update();
     }
 
     void finish(long messageId, String content, Status status, Category category) {

@@ -145,7 +145,7 @@ class OpenAiController {
                 result.completeExceptionally(error);
             }
         });
-        reply.attach(tutor.run(me, next, reply));
+        reply.attach(tutor.start(me, next, reply));
         try {
             return result.get(ConversationController.STREAM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -189,7 +189,7 @@ class OpenAiController {
                 emitter.complete();
             }
         });
-        reply.attach(tutor.run(me, next, reply));
+        reply.attach(tutor.start(me, next, reply));
         emitter.onCompletion(reply::clientGone);
         emitter.onTimeout(reply::clientGone);
         emitter.onError(error -> reply.clientGone());

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.MessageSource;
@@ -59,6 +61,7 @@ import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
+import io.xueban.system.RequestDoor;
 
 /**
  * One turn of a conversation, up to the model call. For a student: the AI-use policy, quiet
@@ -72,9 +75,23 @@ import io.xueban.system.ApiException;
 @Service
 class TutorService {
 
-    /** Messages of the conversation the model sees. */
-    static final int HISTORY = 12;
-    static final int SOURCES = 3;
+    /**
+     * The model sees every message since the running summary, so that turn N+1's prompt starts
+     * with turn N's (a model server's prefix cache serves the repeat). Past these limits the older
+     * messages are folded into the summary, leaving the newest few: the prefix changes once per
+     * fold, not at every turn as a sliding window would.
+     */
+    static final int WINDOW_MESSAGES = 16;
+    static final int WINDOW_CHARS = 8000;
+    /** Messages and characters left in the window after a fold. */
+    static final int WINDOW_KEEP = 6;
+    static final int WINDOW_KEEP_CHARS = 3000;
+    /** Never more than this, even while a fold is still being written (the window then slides). */
+    static final int WINDOW_HARD_MESSAGES = 24;
+    static final int WINDOW_HARD_CHARS = 12000;
+    /** Library passages sent with a student's message, and with a teacher's. */
+    static final int STUDENT_SOURCES = 2;
+    static final int TEACHER_SOURCES = 3;
     /** Tool calls the assistant may chain in one turn. */
     static final int MAX_TOOL_ROUNDS = 5;
 
@@ -112,15 +129,19 @@ class TutorService {
     private final LessonPlanDrafts lessonPlans;
     private final MessageSource messages;
     private final TransactionTemplate transaction;
+    private final RequestDoor door;
     private final Clock clock;
     private final ZoneId zone;
+    /** Conversations whose summary is being written, so that two turns do not write it twice. */
+    private final Set<Long> summarizing = ConcurrentHashMap.newKeySet();
 
     TutorService(ConversationStore store, Moderation moderation, Alerts alerts, AiPolicy policy,
             SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
             KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentPaths paths,
             Items items, AccessPolicy access, ClassProfiles profiles, LlmGateway gateway, LessonPlanDrafts lessonPlans,
-            MessageSource messages, PlatformTransactionManager transactions, Clock clock,
+            MessageSource messages, PlatformTransactionManager transactions, RequestDoor door, Clock clock,
             @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+        this.door = door;
         this.lessonPlans = lessonPlans;
         this.access = access;
         this.profiles = profiles;
@@ -143,8 +164,30 @@ class TutorService {
         this.zone = zone;
     }
 
-    /** Either a turn for the model, or one answered already. The caller has checked the conversation is the user's. */
+    /**
+     * Either a turn for the model, or one answered already. The caller has checked the
+     * conversation is the user's. The work passes the {@link RequestDoor}, so a burst waits
+     * briefly in order or is told at once to come back; a turn the model could not take now is
+     * refused (429) before anything is written.
+     */
     Begun begin(CurrentUser me, ConversationStore.Conversation conversation, String text) {
+        return door.pass(() -> beginInside(me, conversation, text));
+    }
+
+    /**
+     * Hands a prepared turn to the model. When the gateway refuses it after all (another request
+     * took the last place), the turn is deleted again, so that nothing half-written stays.
+     */
+    CallHandle start(CurrentUser me, Turn turn, TokenSink sink) {
+        try {
+            return run(me, turn, sink);
+        } catch (LlmException refused) {
+            store.deleteTurn(turn.userMessageId(), turn.replyId());
+            throw refused;
+        }
+    }
+
+    private Begun beginInside(CurrentUser me, ConversationStore.Conversation conversation, String text) {
         boolean student = me.is(Role.STUDENT);
         SafetySettings settings = safety.of(me.schoolId());
         if (student) {
@@ -161,6 +204,10 @@ class TutorService {
         Moderation.Verdict verdict = student ? moderation.check(me.schoolId(), me.id(), text, Moderation.Direction.IN)
                 : Moderation.Verdict.CLEAN;
         Optional<String> answer = verdict.flagged() ? Optional.of(careReply(verdict.category(), settings)) : Optional.empty();
+        if (answer.isEmpty()) {
+            // A care reply needs no model and is never refused; anything else is, at once, when the model is full.
+            gateway.checkAdmissible(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), null);
+        }
         long[] ids = transaction.execute(status -> {
             long userMessage = store.insertMessage(me.schoolId(), conversation.id(), "USER", text,
                     ConversationStore.Status.COMPLETE, verdict.category());
@@ -214,7 +261,15 @@ class TutorService {
             @Override
             public void onComplete(Usage usage) {
                 replySink.onComplete(usage);
-                Thread.ofVirtual().name("summary-" + turn.conversationId()).start(() -> summarize(turn));
+                if (summarizing.add(turn.conversationId())) {
+                    Thread.ofVirtual().name("summary-" + turn.conversationId()).start(() -> {
+                        try {
+                            summarize(turn);
+                        } finally {
+                            summarizing.remove(turn.conversationId());
+                        }
+                    });
+                }
             }
 
             @Override
@@ -227,7 +282,7 @@ class TutorService {
         }
         GatewayChatModel model = new GatewayChatModel(gateway, turn.call());
         List<ChatMessage> messages = turn.call().messages();
-        MessageWindowChatMemory memory = MessageWindowChatMemory.withMaxMessages(HISTORY + 40);
+        MessageWindowChatMemory memory = MessageWindowChatMemory.withMaxMessages(WINDOW_HARD_MESSAGES + 40);
         messages.subList(0, messages.size() - 1).forEach(memory::add);
         String question = ((UserMessage) messages.getLast()).singleText();
         TeacherAssistant assistant = AiServices.builder(TeacherAssistant.class)
@@ -289,16 +344,14 @@ class TutorService {
     private Turn prepare(CurrentUser me, ConversationStore.Conversation conversation, String text, long userMessage,
             long reply, SafetySettings settings) {
         boolean student = me.is(Role.STUDENT);
-        Canary canary = Canary.fresh();
-        List<Passage> passages = retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, SOURCES));
-        Map<String, Object> values = new HashMap<>();
-        values.put("canary", canary.token());
-        values.put("sources", passages.isEmpty() ? "" : knowledgeContext.render(passages));
-        if (student) {
-            values.put("answerPolicy", answerPolicy(me, conversation, settings));
-            values.put("studentContext", studentContext(me));
-        }
-        String system = prompts.render(student ? "tutor/buddy" : "tutor/assistant", values);
+        // What every student (or teacher) shares first, then this conversation, then its turns: a
+        // prefix cache serves the shared start to everyone and each conversation's past to itself.
+        Canary canary = Canary.of(store.canary(conversation.id()));
+        String system = student
+                ? prompts.render("tutor/buddy", Map.of()) + "\n" + prompts.render("tutor/buddy-conversation", Map.of(
+                        "canary", canary.token(), "studentContext", studentContext(me), "item", itemLine(me, conversation)))
+                : prompts.render("tutor/assistant", Map.of()) + "\n" + prompts.render("tutor/assistant-conversation",
+                        Map.of("canary", canary.token()));
         canary.guarding(system);
 
         List<ChatMessage> chat = new ArrayList<>();
@@ -308,42 +361,98 @@ class TutorService {
             chat.add(SystemMessage.from(prompts.render("tutor/earlier", Map.of("summary",
                     PromptTemplates.quoted(summary.text())))));
         }
-        List<ConversationStore.Message> recent = new ArrayList<>(store.messages(conversation.id(), userMessage, HISTORY));
-        recent.sort(Comparator.comparingLong(ConversationStore.Message::id));
-        // Messages older than the window and not yet in the summary: summarised once this turn is answered.
-        Long summarizeBefore = recent.size() == HISTORY
-                && !store.between(conversation.id(), summary.upto(), recent.getFirst().id()).isEmpty()
-                ? recent.getFirst().id() : null;
-        for (ConversationStore.Message m : recent) {
-            if (m.status() == ConversationStore.Status.COMPLETE && !m.content().isBlank()) {
-                chat.add(m.role().equals("USER") ? UserMessage.from(quotedMessage(m.content(), student))
-                        : AiMessage.from(m.content()));
+        List<ConversationStore.PromptMessage> window = window(store.window(conversation.id(), summary.upto(), userMessage,
+                WINDOW_HARD_MESSAGES));
+        Long summarizeBefore = foldPoint(window);
+        for (ConversationStore.PromptMessage m : window) {
+            if (!m.text().isBlank()) {
+                chat.add(m.role().equals("USER") ? UserMessage.from(m.text()) : AiMessage.from(m.text()));
             }
         }
-        chat.add(UserMessage.from(quotedMessage(text, student)));
+        String turnText = turnText(me, conversation, text, settings, student);
+        store.setPromptText(userMessage, turnText);
+        chat.add(UserMessage.from(turnText));
         LlmCall call = LlmCall.of(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), chat)
                 .withTemperature(0.3);
         return new Turn(userMessage, reply, call, canary, me.schoolId(), me.id(), student, conversation.id(),
                 summarizeBefore, settings);
     }
 
-    /** A student's words as quoted data (angle brackets neutralised); a teacher's as they are. */
-    private String quotedMessage(String text, boolean student) {
-        return student ? prompts.render("tutor/student-message", Map.of("message",
-                PromptTemplates.quoted(text))) : text;
+    /** The window as sent: at most the hard limits of characters, newest kept. */
+    private static List<ConversationStore.PromptMessage> window(List<ConversationStore.PromptMessage> since) {
+        int chars = 0;
+        int from = since.size();
+        while (from > 0 && chars + since.get(from - 1).text().length() <= WINDOW_HARD_CHARS) {
+            chars += since.get(--from).text().length();
+        }
+        return since.subList(from, since.size());
     }
 
-    private String answerPolicy(CurrentUser me, ConversationStore.Conversation conversation, SafetySettings settings) {
-        if (conversation.itemId() == null) {
-            return "学生问的如果是作业或练习题，同样以引导为主，不直接给出最终答案。";
+    /**
+     * Where the window should be folded into the summary (the first message that stays), or null
+     * while it is within its limits. What stays starts with a student's (or teacher's) message.
+     */
+    static Long foldPoint(List<ConversationStore.PromptMessage> window) {
+        int chars = window.stream().mapToInt(m -> m.text().length()).sum();
+        if (window.size() <= WINDOW_MESSAGES && chars <= WINDOW_CHARS) {
+            return null;
         }
-        Optional<ItemFacts> item = items.findFacts(me.schoolId(), conversation.itemId());
-        String stem = item.map(i -> "这次对话针对老师布置的题目：“" + PromptTemplates.quoted(i.stem()) + "”。")
+        int kept = 0;
+        int keptChars = 0;
+        Long point = null;
+        for (int i = window.size() - 1; i > 0; i--) {
+            ConversationStore.PromptMessage m = window.get(i);
+            if (kept + 1 > WINDOW_KEEP || keptChars + m.text().length() > WINDOW_KEEP_CHARS) {
+                break;
+            }
+            kept++;
+            keptChars += m.text().length();
+            if (m.role().equals("USER")) {
+                point = m.id();
+            }
+        }
+        // Nothing small enough to keep (one very long message): fold all but the newest.
+        return point != null ? point : window.getLast().id();
+    }
+
+    /** The user's turn as the model gets it: this turn's passages and notes, then the words, quoted for a student. */
+    private String turnText(CurrentUser me, ConversationStore.Conversation conversation, String text,
+            SafetySettings settings, boolean student) {
+        List<Passage> passages = retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text,
+                student ? STUDENT_SOURCES : TEACHER_SOURCES));
+        StringBuilder context = new StringBuilder();
+        if (!passages.isEmpty()) {
+            context.append(knowledgeContext.blocks(passages)).append("\n\n");
+        }
+        if (student) {
+            String note = answerNote(me, conversation, settings);
+            if (!note.isEmpty()) {
+                context.append(note.strip()).append("\n\n");
+            }
+            return prompts.render("tutor/student-message", Map.of("context", context.toString(),
+                    "message", PromptTemplates.quoted(text)));
+        }
+        return prompts.render("tutor/teacher-message", Map.of("context", context.toString(), "message", text)).strip();
+    }
+
+    /** The assigned item of the conversation, as the buddy should know it; empty for a free conversation. */
+    private String itemLine(CurrentUser me, ConversationStore.Conversation conversation) {
+        if (conversation.itemId() == null) {
+            return "";
+        }
+        return items.findFacts(me.schoolId(), conversation.itemId())
+                .map(i -> prompts.render("tutor/buddy-item", Map.of("stem", PromptTemplates.quoted(i.stem()))))
                 .orElse("");
+    }
+
+    /** Whether the buddy may give this item's answer yet; empty for a free conversation. */
+    private String answerNote(CurrentUser me, ConversationStore.Conversation conversation, SafetySettings settings) {
+        if (conversation.itemId() == null) {
+            return "";
+        }
         int attempts = store.attempts(me.id(), conversation.itemId());
         boolean mayAnswer = settings.answerAfter() > 0 && attempts >= settings.answerAfter();
-        return stem + (mayAnswer ? "学生已经尝试了 " + attempts + " 次，可以在引导之后给出完整解答和最终答案。"
-                : "学生还没有尝试足够的次数（已尝试 " + attempts + " 次），不要给出这道题的最终答案，只给提示。");
+        return prompts.render(mayAnswer ? "tutor/answer-allowed" : "tutor/answer-withheld", Map.of("attempts", attempts));
     }
 
     /** The student's current path step and their weakest points, as the buddy should know them. */
@@ -363,6 +472,6 @@ class TutorService {
         if (!weak.isEmpty()) {
             context.append("- 目前较薄弱的知识点：").append(String.join("、", weak)).append('\n');
         }
-        return context.isEmpty() ? "（暂无学情数据）" : context.toString().strip();
+        return context.isEmpty() ? prompts.render("tutor/no-context", Map.of()).strip() : context.toString().strip();
     }
 }

@@ -207,7 +207,7 @@ class BuddyChatApiTest {
     void aLongConversationIsSummarisedAndTheSummaryGoesWithLaterTurns() throws Exception {
         acceptPolicy(student);
         long conversation = conversation(student);
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 9; i++) {
             for (String role : new String[] {"USER", "ASSISTANT"}) {
                 jdbc.sql("""
                                 INSERT INTO message (conversation_id, school_id, role, content, status, created_at)
@@ -235,6 +235,42 @@ class BuddyChatApiTest {
         String reply = SERVER.chatRequests().stream().map(request -> request.get("messages").toString())
                 .filter(text -> text.contains("第十个问题") && text.contains("AI 学习伙伴")).findFirst().orElseThrow();
         assertThat(reply).contains("较早对话摘要").contains("已经得到过画图的提示");
+    }
+
+    @Test
+    void eachTurnsPromptStartsWithThePreviousTurnsAndStudentsShareTheStart() throws Exception {
+        acceptPolicy(student);
+        long conversation = conversation(student);
+        chat(student, conversation, "勾股定理是什么意思？");
+        String first = promptOfLastReply();
+        chat(student, conversation, "那怎么用它求斜边？");
+        String second = promptOfLastReply();
+
+        // What a model server's prefix cache holds after turn 1 serves all of turn 2 up to its new message.
+        assertThat(second).startsWith(first);
+        String otherStudent = schools.bearer(school.student2Name());
+        acceptPolicy(otherStudent);
+        chat(otherStudent, conversation(otherStudent), "勾股定理是什么意思？");
+        String other = promptOfLastReply();
+        int shared = 0;
+        while (shared < Math.min(first.length(), other.length()) && first.charAt(shared) == other.charAt(shared)) {
+            shared++;
+        }
+        // Another student's prompt shares the buddy's instructions and differs from the canary on.
+        assertThat(first.substring(0, shared)).contains("苏格拉底式").contains("安全");
+        int canary = first.indexOf("XB-");
+        assertThat(shared).isBetween(canary, canary + "XB-".length() + 12);
+    }
+
+    /** The last reply's messages as a model server renders them, role by role. */
+    private String promptOfLastReply() {
+        JsonNode request = SERVER.chatRequests().stream()
+                .filter(r -> r.get("messages").toString().contains("AI 学习伙伴")).reduce((a, b) -> b).orElseThrow();
+        StringBuilder text = new StringBuilder();
+        for (JsonNode message : request.get("messages")) {
+            text.append('<').append(message.get("role").asString()).append('>').append(message.get("content").asString());
+        }
+        return text.toString();
     }
 
     private long conversation(String bearer) throws Exception {
