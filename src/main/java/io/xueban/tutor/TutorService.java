@@ -5,8 +5,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +28,9 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
-import io.xueban.curriculum.KnowledgePoint;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.insight.ClassProfiles;
 import io.xueban.insight.MasteryService;
-import io.xueban.insight.StudentSnapshot;
 import io.xueban.knowledge.KnowledgeContext;
 import io.xueban.lessonplan.LessonPlanDrafts;
 import io.xueban.knowledge.KnowledgeQuery;
@@ -50,7 +46,6 @@ import io.xueban.llm.Usage;
 import io.xueban.llm.ModelRole;
 import io.xueban.llm.Priority;
 import io.xueban.llm.PromptTemplates;
-import io.xueban.path.StudentPaths;
 import io.xueban.safety.AiPolicy;
 import io.xueban.safety.Alerts;
 import io.xueban.safety.Category;
@@ -68,9 +63,11 @@ import io.xueban.system.RequestDoor;
  * hours and the daily cap are checked; the message is moderated and stored (with its alert, in
  * the same transaction, when it needs one); a message that calls for care is answered at once
  * with a safe, caring reply and the school's support contacts, without the model. Otherwise the
- * reply is prepared (STREAMING) and the prompt built: the assistant's instructions with a fresh
- * canary, what the buddy should know of the student, library passages and the student's words
- * as quoted data, and the recent conversation.
+ * reply is prepared (STREAMING) and the prompt built for a model server's prefix cache: first
+ * the assistant's instructions, the same for everyone; then the conversation's canary and what
+ * the buddy should know of the student; then the summary and the conversation so far, each turn
+ * as it was first sent; last this turn's library passages and notes with the student's words,
+ * as quoted data.
  */
 @Service
 class TutorService {
@@ -121,7 +118,7 @@ class TutorService {
     private final KnowledgeContext knowledgeContext;
     private final MasteryService mastery;
     private final KnowledgePoints knowledgePoints;
-    private final StudentPaths paths;
+    private final StudentContexts studentContexts;
     private final Items items;
     private final AccessPolicy access;
     private final ClassProfiles profiles;
@@ -137,7 +134,7 @@ class TutorService {
 
     TutorService(ConversationStore store, Moderation moderation, Alerts alerts, AiPolicy policy,
             SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
-            KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentPaths paths,
+            KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentContexts studentContexts,
             Items items, AccessPolicy access, ClassProfiles profiles, LlmGateway gateway, LessonPlanDrafts lessonPlans,
             MessageSource messages, PlatformTransactionManager transactions, RequestDoor door, Clock clock,
             @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
@@ -156,7 +153,7 @@ class TutorService {
         this.knowledgeContext = knowledgeContext;
         this.mastery = mastery;
         this.knowledgePoints = knowledgePoints;
-        this.paths = paths;
+        this.studentContexts = studentContexts;
         this.items = items;
         this.messages = messages;
         this.transaction = new TransactionTemplate(transactions);
@@ -349,7 +346,7 @@ class TutorService {
         Canary canary = Canary.of(store.canary(conversation.id()));
         String system = student
                 ? prompts.render("tutor/buddy", Map.of()) + "\n" + prompts.render("tutor/buddy-conversation", Map.of(
-                        "canary", canary.token(), "studentContext", studentContext(me), "item", itemLine(me, conversation)))
+                        "canary", canary.token(), "studentContext", studentContexts.of(me.schoolId(), me.id()), "item", itemLine(me, conversation)))
                 : prompts.render("tutor/assistant", Map.of()) + "\n" + prompts.render("tutor/assistant-conversation",
                         Map.of("canary", canary.token()));
         canary.guarding(system);
@@ -453,25 +450,5 @@ class TutorService {
         int attempts = store.attempts(me.id(), conversation.itemId());
         boolean mayAnswer = settings.answerAfter() > 0 && attempts >= settings.answerAfter();
         return prompts.render(mayAnswer ? "tutor/answer-allowed" : "tutor/answer-withheld", Map.of("attempts", attempts));
-    }
-
-    /** The student's current path step and their weakest points, as the buddy should know them. */
-    private String studentContext(CurrentUser me) {
-        StringBuilder context = new StringBuilder();
-        paths.nextStep(me.schoolId(), me.id()).ifPresent(step ->
-                context.append("- 当前学习步骤：").append(step.kpName()).append("（").append(step.explanation()).append("）\n"));
-        StudentSnapshot snapshot = mastery.snapshot(me.schoolId(), me.id());
-        Map<Long, String> names = new HashMap<>();
-        knowledgePoints.list(me.schoolId(), null).forEach((KnowledgePoint kp) -> names.put(kp.id(), kp.name()));
-        List<String> weak = snapshot.knowledgePoints().entrySet().stream()
-                .filter(e -> e.getValue().attempts() > 0 && names.containsKey(e.getKey()))
-                .sorted(Comparator.comparingDouble(e -> e.getValue().probability()))
-                .limit(3)
-                .map(e -> names.get(e.getKey()))
-                .toList();
-        if (!weak.isEmpty()) {
-            context.append("- 目前较薄弱的知识点：").append(String.join("、", weak)).append('\n');
-        }
-        return context.isEmpty() ? prompts.render("tutor/no-context", Map.of()).strip() : context.toString().strip();
     }
 }

@@ -262,6 +262,22 @@ class BuddyChatApiTest {
         assertThat(shared).isBetween(canary, canary + "XB-".length() + 12);
     }
 
+    @Test
+    void theBuddyLearnsOfTheStudentsNewAnswersAtOnce() throws Exception {
+        acceptPolicy(student);
+        chat(student, conversation(student), "我该复习什么？");
+        assertThat(promptOfLastReply()).contains("当前学习步骤").doesNotContain("较薄弱");
+
+        mvc.perform(post("/api/responses").header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name()))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(Map.of("studentId", school.student1(), "itemId", school.choiceItem(),
+                                "answer", "B"))))
+                .andExpect(status().isCreated());
+        chat(student, conversation(student), "我该复习什么？");
+
+        assertThat(promptOfLastReply()).contains("较薄弱的知识点：算术平方根");
+    }
+
     /** The last reply's messages as a model server renders them, role by role. */
     private String promptOfLastReply() {
         JsonNode request = SERVER.chatRequests().stream()
