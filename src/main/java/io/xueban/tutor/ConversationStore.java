@@ -135,19 +135,18 @@ class ConversationStore {
         return jdbc.sql("SELECT * FROM message WHERE id = ?").param(id).query(this::messageRow).optional();
     }
 
-    long insertMessage(long schoolId, long conversationId, String role, String content, Status status, Category category) {
+    /** @param promptText a user's turn as the model is sent it, so that later turns repeat it word for word */
+    long insertMessage(long schoolId, long conversationId, String role, String content, String promptText, Status status,
+            Category category) {
         Instant now = now();
         jdbc.sql("UPDATE conversation SET updated_at = ? WHERE id = ?").params(Db.utc(now), conversationId).update();
         return Db.insert(jdbc, """
-                        INSERT INTO message (conversation_id, school_id, role, content, status, category, severity, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                conversationId, schoolId, role, content, status.name(), category == null ? null : category.name(),
-                category == null ? null : category.severity().name(), Db.utc(now));
-    }
-
-    /** Keeps the user's turn as the model is sent it, so that later turns repeat it word for word. */
-    void setPromptText(long messageId, String text) {
-        jdbc.sql("UPDATE message SET prompt_text = ? WHERE id = ?").params(text, messageId).update();
+                        INSERT INTO message (conversation_id, school_id, role, content, prompt_text, status, category,
+                            severity, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                conversationId, schoolId, role, content, promptText, status.name(),
+                category == null ? null : category.name(), category == null ? null : category.severity().name(),
+                Db.utc(now));
     }
 
     /** Deletes a turn that the model refused at the door (429), so that nothing half-written stays. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -200,31 +199,30 @@ class TutorService {
         }
         Moderation.Verdict verdict = student ? moderation.check(me.schoolId(), me.id(), text, Moderation.Direction.IN)
                 : Moderation.Verdict.CLEAN;
-        Optional<String> answer = verdict.flagged() ? Optional.of(careReply(verdict.category(), settings)) : Optional.empty();
-        if (answer.isEmpty()) {
-            // A care reply needs no model and is never refused; anything else is, at once, when the model is full.
-            gateway.checkAdmissible(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), null);
+        if (verdict.flagged()) {
+            String answer = careReply(verdict.category(), settings);
+            long[] ids = transaction.execute(status -> {
+                long userMessage = store.insertMessage(me.schoolId(), conversation.id(), "USER", text, null,
+                        ConversationStore.Status.COMPLETE, verdict.category());
+                if (verdict.severity() != Category.Severity.LOW) {
+                    alerts.raise(me.schoolId(), me.id(), userMessage, verdict.category(), text);
+                }
+                long reply = store.insertMessage(me.schoolId(), conversation.id(), "ASSISTANT", answer, null,
+                        ConversationStore.Status.COMPLETE, null);
+                return new long[] {userMessage, reply};
+            });
+            return new Answered(ids[0], ids[1], answer, verdict.category());
         }
-        long[] ids = transaction.execute(status -> {
-            long userMessage = store.insertMessage(me.schoolId(), conversation.id(), "USER", text,
-                    ConversationStore.Status.COMPLETE, verdict.category());
-            if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
-                alerts.raise(me.schoolId(), me.id(), userMessage, verdict.category(), text);
-            }
-            long reply = store.insertMessage(me.schoolId(), conversation.id(), "ASSISTANT", answer.orElse(""),
-                    answer.isPresent() ? ConversationStore.Status.COMPLETE : ConversationStore.Status.STREAMING, null);
-            return new long[] {userMessage, reply};
-        });
-        if (answer.isPresent()) {
-            return new Answered(ids[0], ids[1], answer.get(), verdict.category());
-        }
-        try {
-            return prepare(me, conversation, text, ids[0], ids[1], settings);
-        } catch (RuntimeException e) {
-            // The reply will never come: say so rather than leave it "streaming".
-            store.finish(ids[1], "", ConversationStore.Status.FAILED, null);
-            throw e;
-        }
+        // A care reply needs no model and is never refused; anything else is, at once, when the model is full.
+        gateway.checkAdmissible(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), null);
+        Prompt prompt = prompt(me, conversation, text, settings);
+        long[] ids = transaction.execute(status -> new long[] {
+                store.insertMessage(me.schoolId(), conversation.id(), "USER", text, prompt.turnText(),
+                        ConversationStore.Status.COMPLETE, null),
+                store.insertMessage(me.schoolId(), conversation.id(), "ASSISTANT", "", null,
+                        ConversationStore.Status.STREAMING, null)});
+        return new Turn(ids[0], ids[1], prompt.call(), prompt.canary(), me.schoolId(), me.id(), student,
+                conversation.id(), prompt.summarizeBefore(), settings);
     }
 
     /** What the buddy says, without the model, to a message that calls for care, a refusal or a reminder. */
@@ -338,15 +336,20 @@ class TutorService {
                 Locale.SIMPLIFIED_CHINESE);
     }
 
-    private Turn prepare(CurrentUser me, ConversationStore.Conversation conversation, String text, long userMessage,
-            long reply, SafetySettings settings) {
+    /** A turn's call before anything is stored: the user's turn as sent is kept with the message. */
+    private record Prompt(LlmCall call, Canary canary, String turnText, Long summarizeBefore) {
+    }
+
+    private Prompt prompt(CurrentUser me, ConversationStore.Conversation conversation, String text,
+            SafetySettings settings) {
         boolean student = me.is(Role.STUDENT);
         // What every student (or teacher) shares first, then this conversation, then its turns: a
         // prefix cache serves the shared start to everyone and each conversation's past to itself.
         Canary canary = Canary.of(store.canary(conversation.id()));
         String system = student
                 ? prompts.render("tutor/buddy", Map.of()) + "\n" + prompts.render("tutor/buddy-conversation", Map.of(
-                        "canary", canary.token(), "studentContext", studentContexts.of(me.schoolId(), me.id()), "item", itemLine(me, conversation)))
+                        "canary", canary.token(), "studentContext", studentContexts.of(me.schoolId(), me.id()),
+                        "item", itemLine(me, conversation)))
                 : prompts.render("tutor/assistant", Map.of()) + "\n" + prompts.render("tutor/assistant-conversation",
                         Map.of("canary", canary.token()));
         canary.guarding(system);
@@ -358,21 +361,18 @@ class TutorService {
             chat.add(SystemMessage.from(prompts.render("tutor/earlier", Map.of("summary",
                     PromptTemplates.quoted(summary.text())))));
         }
-        List<ConversationStore.PromptMessage> window = window(store.window(conversation.id(), summary.upto(), userMessage,
-                WINDOW_HARD_MESSAGES));
-        Long summarizeBefore = foldPoint(window);
+        List<ConversationStore.PromptMessage> window = window(store.window(conversation.id(), summary.upto(),
+                Long.MAX_VALUE, WINDOW_HARD_MESSAGES));
         for (ConversationStore.PromptMessage m : window) {
             if (!m.text().isBlank()) {
                 chat.add(m.role().equals("USER") ? UserMessage.from(m.text()) : AiMessage.from(m.text()));
             }
         }
         String turnText = turnText(me, conversation, text, settings, student);
-        store.setPromptText(userMessage, turnText);
         chat.add(UserMessage.from(turnText));
         LlmCall call = LlmCall.of(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), chat)
                 .withTemperature(0.3);
-        return new Turn(userMessage, reply, call, canary, me.schoolId(), me.id(), student, conversation.id(),
-                summarizeBefore, settings);
+        return new Prompt(call, canary, turnText, foldPoint(window));
     }
 
     /** The window as sent: at most the hard limits of characters, newest kept. */
