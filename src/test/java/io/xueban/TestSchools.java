@@ -94,6 +94,18 @@ public class TestSchools {
                 kp1, kp2, choice, fillIn);
     }
 
+    /** More students in the school's first class; returns their usernames. */
+    public java.util.List<String> moreStudents(School school, int count) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = school.prefix() + ".m" + i;
+            long id = roster.createUser(school.id(), name, "学生" + i, Role.STUDENT, hash, true);
+            roster.enrol(school.id(), school.class1(), id);
+            names.add(name);
+        }
+        return names;
+    }
+
     /** A bearer token for a user (password {@link #PASSWORD}), fetched once through the API. */
     public String token(String username) {
         return tokens.computeIfAbsent(username, name -> {
