@@ -1,5 +1,7 @@
 package io.xueban.curriculum;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +25,7 @@ public class Subjects {
     public Optional<Subject> find(long id) {
         return jdbc.sql("SELECT id, school_id, code, name FROM subject WHERE id = ?")
                 .param(id)
-                .query(Subject.class)
+                .query(Subjects::row)
                 .optional();
     }
 
@@ -31,7 +33,7 @@ public class Subjects {
     public Optional<Subject> findByCodeOrName(long schoolId, String codeOrName) {
         return jdbc.sql("SELECT id, school_id, code, name FROM subject WHERE school_id = ? AND (code = ? OR name = ?) ORDER BY id")
                 .params(schoolId, codeOrName, codeOrName)
-                .query(Subject.class)
+                .query(Subjects::row)
                 .list().stream().findFirst();
     }
 
@@ -45,7 +47,7 @@ public class Subjects {
     public List<Subject> list(long schoolId) {
         return jdbc.sql("SELECT id, school_id, code, name FROM subject WHERE school_id = ? ORDER BY id")
                 .param(schoolId)
-                .query(Subject.class)
+                .query(Subjects::row)
                 .list();
     }
 
@@ -58,5 +60,9 @@ public class Subjects {
     boolean codeTaken(long schoolId, String code) {
         return jdbc.sql("SELECT COUNT(*) FROM subject WHERE school_id = ? AND code = ?")
                 .params(schoolId, code).query(Integer.class).single() > 0;
+    }
+
+    private static Subject row(ResultSet rs, int n) throws SQLException {
+        return new Subject(rs.getLong("id"), rs.getLong("school_id"), rs.getString("code"), rs.getString("name"));
     }
 }

@@ -1,5 +1,7 @@
 package io.xueban.school;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,7 +104,7 @@ public class Roster {
     }
 
     private List<SchoolClass> classes(String sql, long param) {
-        List<ClassRef> refs = jdbc.sql(sql).param(param).query(ClassRef.class).list();
+        List<ClassRef> refs = jdbc.sql(sql).param(param).query(Roster::classRef).list();
         if (refs.isEmpty()) {
             return List.of();
         }
@@ -160,7 +162,7 @@ public class Roster {
         return jdbc.sql("""
                         SELECT c.id, c.name, c.grade FROM class_group c JOIN enrolment e ON e.class_id = c.id
                         WHERE e.student_id = ? ORDER BY c.grade, c.name""")
-                .param(studentId).query(ClassRef.class).list();
+                .param(studentId).query(Roster::classRef).list();
     }
 
     List<Person> people(long schoolId, Role role) {
@@ -168,13 +170,13 @@ public class Roster {
                         SELECT id, username, display_name, role, enabled, email FROM app_user
                         WHERE school_id = ? AND (CAST(? AS VARCHAR(16)) IS NULL OR role = ?) ORDER BY role, username""")
                 .params(schoolId, role == null ? null : role.name(), role == null ? null : role.name())
-                .query(Person.class)
+                .query(Roster::person)
                 .list();
     }
 
     Optional<Person> person(long id) {
         return jdbc.sql("SELECT id, username, display_name, role, enabled, email FROM app_user WHERE id = ?")
-                .param(id).query(Person.class).optional();
+                .param(id).query(Roster::person).optional();
     }
 
     Optional<Long> schoolOfUser(long id) {
@@ -183,7 +185,7 @@ public class Roster {
 
     Optional<ClassRef> classByName(long schoolId, String name) {
         return jdbc.sql("SELECT id, name, grade FROM class_group WHERE school_id = ? AND name = ?")
-                .params(schoolId, name).query(ClassRef.class).optional();
+                .params(schoolId, name).query(Roster::classRef).optional();
     }
 
     boolean usernameTaken(String username) {
@@ -262,16 +264,29 @@ public class Roster {
 
     Optional<Assignment> assignment(long schoolId, long id) {
         return jdbc.sql("SELECT id, teacher_id, class_id, subject_id FROM teaching_assignment WHERE id = ? AND school_id = ?")
-                .params(id, schoolId).query(Assignment.class).optional();
+                .params(id, schoolId).query(Roster::assignment).optional();
     }
 
     List<Assignment> assignments(long schoolId) {
         return jdbc.sql("SELECT id, teacher_id, class_id, subject_id FROM teaching_assignment WHERE school_id = ? ORDER BY id")
-                .param(schoolId).query(Assignment.class).list();
+                .param(schoolId).query(Roster::assignment).list();
     }
 
     @Transactional
     boolean unassign(long schoolId, long id) {
         return jdbc.sql("DELETE FROM teaching_assignment WHERE id = ? AND school_id = ?").params(id, schoolId).update() > 0;
+    }
+
+    private static ClassRef classRef(ResultSet rs, int n) throws SQLException {
+        return new ClassRef(rs.getLong("id"), rs.getString("name"), rs.getInt("grade"));
+    }
+
+    private static Person person(ResultSet rs, int n) throws SQLException {
+        return new Person(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"),
+                Role.valueOf(rs.getString("role")), rs.getBoolean("enabled"), rs.getString("email"));
+    }
+
+    private static Assignment assignment(ResultSet rs, int n) throws SQLException {
+        return new Assignment(rs.getLong("id"), rs.getLong("teacher_id"), rs.getLong("class_id"), rs.getLong("subject_id"));
     }
 }
