@@ -1,7 +1,9 @@
 package io.xueban.curriculum;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,17 +16,27 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.xueban.system.ApiException;
 import io.xueban.system.Db;
 
-/** Knowledge points and the prerequisite graph between them, one school at a time. */
+/**
+ * Knowledge points and the prerequisite graph between them, one school at a time. A school's
+ * points and graph are read once and kept until they change (every message of the study buddy
+ * and every path asks for them); another instance's edit shows within {@link #TTL}.
+ */
 @Service
 public class KnowledgePoints {
 
+    static final Duration TTL = Duration.ofSeconds(60);
     private static final String COLUMNS = "id, school_id, subject_id, code, name, description, unit, grade";
 
     private final JdbcClient jdbc;
     private final Subjects subjects;
+    private final Cache<Long, List<KnowledgePoint>> bySchool = Caffeine.newBuilder()
+            .maximumSize(1_000).expireAfterWrite(TTL).build();
 
     KnowledgePoints(JdbcClient jdbc, Subjects subjects) {
         this.jdbc = jdbc;
@@ -38,13 +50,26 @@ public class KnowledgePoints {
                 .optional();
     }
 
+    /** The school's knowledge points (of one subject, unless null) with their prerequisites, by id. */
     public List<KnowledgePoint> list(long schoolId, Long subjectId) {
+        List<KnowledgePoint> all = bySchool.get(schoolId, this::read);
+        return subjectId == null ? all : all.stream().filter(kp -> kp.subjectId() == subjectId).toList();
+    }
+
+    private List<KnowledgePoint> read(long schoolId) {
         Map<Long, List<Long>> needs = new HashMap<>();
         edges(schoolId).forEach(edge -> needs.computeIfAbsent(edge.kpId(), k -> new ArrayList<>()).add(edge.prerequisiteId()));
-        return jdbc.sql("SELECT " + COLUMNS + " FROM knowledge_point WHERE school_id = ? AND (CAST(? AS BIGINT) IS NULL OR subject_id = ?) ORDER BY id")
-                .params(schoolId, subjectId, subjectId)
+        needs.values().forEach(Collections::sort);
+        return List.copyOf(jdbc.sql("SELECT " + COLUMNS + " FROM knowledge_point WHERE school_id = ? ORDER BY id")
+                .param(schoolId)
                 .query((rs, n) -> row(rs, needs.getOrDefault(rs.getLong("id"), List.of())))
-                .list();
+                .list());
+    }
+
+    /** Drops the school's points now and again once the edit commits, so no reader keeps what it replaced. */
+    private void changed(long schoolId) {
+        bySchool.invalidate(schoolId);
+        Db.afterCommit(() -> bySchool.invalidate(schoolId));
     }
 
     /** Ids of the school's knowledge points among the given ones. */
@@ -62,7 +87,7 @@ public class KnowledgePoints {
     List<PrerequisiteGraph.Edge> edges(long schoolId) {
         return jdbc.sql("SELECT kp_id, prerequisite_id FROM kp_prerequisite WHERE school_id = ?")
                 .param(schoolId)
-                .query(PrerequisiteGraph.Edge.class)
+                .query((rs, n) -> new PrerequisiteGraph.Edge(rs.getLong("kp_id"), rs.getLong("prerequisite_id")))
                 .list();
     }
 
@@ -79,6 +104,7 @@ public class KnowledgePoints {
                 schoolId, request.subjectId(), request.code(), request.name(), request.description(),
                 request.unit(), request.grade());
         replacePrerequisites(schoolId, id, request.prerequisiteIdsOrEmpty());
+        changed(schoolId);
         return find(id).orElseThrow();
     }
 
@@ -96,12 +122,14 @@ public class KnowledgePoints {
                         request.unit(), request.grade(), id, schoolId)
                 .update();
         replacePrerequisites(schoolId, id, request.prerequisiteIdsOrEmpty());
+        changed(schoolId);
         return find(id).orElseThrow();
     }
 
     @Transactional
     void delete(long schoolId, long id) {
         lockGraph(schoolId);
+        changed(schoolId);
         try {
             jdbc.sql("DELETE FROM knowledge_point WHERE id = ? AND school_id = ?").params(id, schoolId).update();
         } catch (DataIntegrityViolationException e) {

@@ -21,8 +21,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
@@ -227,18 +225,7 @@ public class MasteryService {
             state.updatedAt = now;
             touched.getOrDefault(id, Set.of()).forEach(state.stored::add);
         });
-        afterCommit(() -> cache.putAll(states));
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
-        }
+        Db.afterCommit(() -> cache.putAll(states));
     }
 
     private static <T> List<List<T>> parts(List<T> all) {
@@ -358,7 +345,7 @@ public class MasteryService {
         batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", countRows);
         models.put(schoolId, model);
-        afterCommit(cache::clear);
+        Db.afterCommit(cache::clear);
         long millis = (System.nanoTime() - start) / 1_000_000;
         log.info("Mastery model of school {} fitted on {} answers of {} students in {} ms", schoolId, responses[0],
                 raw.size(), millis);

@@ -17,14 +17,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.xueban.system.Hashes;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.curriculum.Subjects;
 import io.xueban.system.ApiException;
+import io.xueban.system.Db;
 
 /**
  * Takes files into the library. An upload is checked at once (format, size, readable text) and
@@ -164,16 +163,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
 
     /** Queues a document for ingestion once the transaction that stored it (if any) has committed. */
     private void submit(long documentId) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    queue(documentId);
-                }
-            });
-        } else {
-            queue(documentId);
-        }
+        Db.afterCommit(() -> queue(documentId));
     }
 
     private void queue(long documentId) {

@@ -1,6 +1,7 @@
 package io.xueban.safety;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +10,23 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.xueban.system.ApiException;
 import io.xueban.system.Db;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Each school's safety settings; the defaults until an admin changes them. */
+/**
+ * Each school's safety settings; the defaults until an admin changes them. Every chat message
+ * needs them, so a school's are read once and kept until they change here; a change made through
+ * another instance shows within {@link #TTL}.
+ */
 @Service
 public class SafetySettingsStore {
+
+    static final Duration TTL = Duration.ofSeconds(30);
 
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
@@ -27,6 +37,7 @@ public class SafetySettingsStore {
     private final JsonMapper json;
     private final Clock clock;
     private final String[] quietHours;
+    private final Cache<Long, SafetySettings> cache = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(TTL).build();
 
     /**
      * @param quietHours a new school's quiet hours, {@code HH:mm-HH:mm}, empty for none
@@ -45,7 +56,7 @@ public class SafetySettingsStore {
      * year of retention, the final answer after three attempts, and phrases written to catch
      * what matters without flagging lessons (a war in history, "kill a process").
      */
-    static SafetySettings defaults() {
+    public static SafetySettings defaults() {
         Map<Category, List<String>> keywords = new EnumMap<>(Category.class);
         keywords.put(Category.SELF_HARM, List.of("想自杀", "要自杀", "不想活了", "活着没意思", "活着没有意义", "我想死",
                 "想去死", "割腕", "想跳楼", "结束自己的生命", "自残", "伤害自己", "吃安眠药自杀", "kill myself", "suicide",
@@ -72,6 +83,10 @@ public class SafetySettingsStore {
     }
 
     public SafetySettings of(long schoolId) {
+        return cache.get(schoolId, this::read);
+    }
+
+    private SafetySettings read(long schoolId) {
         return jdbc.sql("SELECT * FROM safety_settings WHERE school_id = ?").param(schoolId)
                 .query((rs, n) -> new SafetySettings(SafetySettings.Strictness.valueOf(rs.getString("strictness")),
                         rs.getInt("daily_cap"), rs.getString("quiet_start"), rs.getString("quiet_end"),
@@ -110,6 +125,8 @@ public class SafetySettingsStore {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
                     .params(values).update();
         }
-        return of(schoolId);
+        cache.invalidate(schoolId);
+        Db.afterCommit(() -> cache.invalidate(schoolId));
+        return read(schoolId);
     }
 }
