@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15QuantizedEmbeddingModel;
@@ -49,6 +52,8 @@ class Embeddings implements DisposableBean {
     private final ExecutorService executor;
     private final Path cacheDir;
     private volatile EmbeddingModel model;
+    /** About 2 KB a query: 10,000 recent queries hold 20 MB. */
+    private final Cache<String, float[]> queries = Caffeine.newBuilder().maximumSize(10_000).build();
 
     Embeddings(KnowledgeSettings settings) {
         this.cacheDir = settings.cacheDir().toAbsolutePath();
@@ -68,11 +73,13 @@ class Embeddings implements DisposableBean {
     /**
      * A unit-length vector for a search query. bge's optional query instruction
      * ("为这个句子生成表示以用于检索相关文章：") is not used: on the demo evaluation set it lowered
-     * the vector search's MRR from 0.80 to 0.76 (BENCHMARKS.md).
+     * the vector search's MRR from 0.80 to 0.76 (BENCHMARKS.md). The same query asked again (a
+     * class asking about the same item, a teacher repeating a search) is not embedded again.
      */
     float[] query(String text) {
         checkNotExiting();
-        return normalized(model().embed(text).content().vector());
+        float[] vector = queries.get(text, q -> normalized(model().embed(q).content().vector()));
+        return vector.clone();
     }
 
     private static void checkNotExiting() {

@@ -30,8 +30,11 @@ public class KnowledgeRetriever {
     static final double KEYWORD_WEIGHT = 1.0;
     static final double VECTOR_WEIGHT = 0.5;
     private static final int MIN_CANDIDATES = 50;
+    /** Shorter messages ("谢谢", "下一题", "为什么") get no vector search when their words find nothing. */
+    static final int VECTOR_FALLBACK_MIN_CHARS = 8;
 
-    enum Mode { KEYWORD, VECTOR, HYBRID }
+    /** KEYWORD_FIRST: keywords, and vectors only when the keywords find nothing in a real question. */
+    enum Mode { KEYWORD, VECTOR, HYBRID, KEYWORD_FIRST }
 
     private final KnowledgeIndex index;
     private final Embeddings embeddings;
@@ -54,6 +57,16 @@ public class KnowledgeRetriever {
         return retrieve(query, Mode.KEYWORD);
     }
 
+    /**
+     * Keyword search, and the vector search only when the keywords find nothing and the query is
+     * long enough to be a question: for every message of the study buddy, where a query embedding
+     * (about 10 ms of CPU) would be most of the message's cost. On the demo evaluation set
+     * keywords alone rank better than the fusion (BENCHMARKS.md), so this costs no quality there.
+     */
+    public List<Passage> retrieveCheaply(KnowledgeQuery query) {
+        return retrieve(query, Mode.KEYWORD_FIRST);
+    }
+
     /** Changes whenever the searchable library changes: a result cached under another value may be stale. */
     public long generation() {
         return index.generation();
@@ -66,9 +79,14 @@ public class KnowledgeRetriever {
         List<KnowledgeIndex.Hit> keyword = mode == Mode.VECTOR
                 ? List.of()
                 : index.keywordSearch(query.text(), filter, candidates);
-        List<KnowledgeIndex.Hit> vector = mode == Mode.KEYWORD
-                ? List.of()
-                : index.vectorSearch(embeddings.query(query.text()), filter, candidates);
+        boolean vectors = switch (mode) {
+            case KEYWORD -> false;
+            case VECTOR, HYBRID -> true;
+            case KEYWORD_FIRST -> keyword.isEmpty() && query.text().strip().length() >= VECTOR_FALLBACK_MIN_CHARS;
+        };
+        List<KnowledgeIndex.Hit> vector = vectors
+                ? index.vectorSearch(embeddings.query(query.text()), filter, candidates)
+                : List.of();
         return fuse(keyword, vector, query.limit());
     }
 

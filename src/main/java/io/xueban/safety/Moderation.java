@@ -1,38 +1,31 @@
 package io.xueban.safety;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
-import jakarta.validation.constraints.NotNull;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
-import dev.langchain4j.data.message.UserMessage;
-import io.xueban.llm.LlmCall;
-import io.xueban.llm.LlmException;
-import io.xueban.llm.LlmGateway;
-import io.xueban.llm.ModelRole;
-import io.xueban.llm.Priority;
-import io.xueban.llm.PromptTemplates;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Reads what students send and what the model answers them: the school's phrase lists (after
  * folding width, case, spaces and punctuation, so "想 自 杀" is caught), patterns of personal data
- * (phone and ID numbers), and, as the school's strictness asks, a model classifier (role chat).
- * The classifier can only add a finding; when no model is free the lists still stand.
+ * (phone and ID numbers), and, as the school's strictness asks, a classifier that runs in
+ * process ({@link ModerationClassifier}): moderating a message costs no model call and adds
+ * well under a millisecond. The classifier can only add a finding to the lists'.
  */
 @Service
 public class Moderation {
 
-    private static final Logger log = LoggerFactory.getLogger(Moderation.class);
     private static final Pattern PHONE = Pattern.compile("(?<!\\d)1[3-9]\\d{9}(?!\\d)");
     private static final Pattern ID_NUMBER = Pattern.compile("(?<!\\d)\\d{17}[\\dXx](?!\\d)");
     private static final Pattern NOISE = Pattern.compile("[\\s\\p{Punct}\\p{IsPunctuation}·•_~～]+");
+    /** Each school's phrases folded once, keyed by the settings object they came from. */
+    private static final Cache<SafetySettings, List<Phrase>> FOLDED = Caffeine.newBuilder().weakKeys().build();
 
     /** Who wrote the text: a student, or the model answering one. */
     public enum Direction { IN, OUT }
@@ -51,22 +44,18 @@ public class Moderation {
         }
     }
 
-    /** What the classifier answers: one category, or NONE. */
-    record Classification(@NotNull String category) {
+    private record Phrase(Category category, String phrase, String folded) {
     }
 
     private final SafetySettingsStore settings;
-    private final LlmGateway gateway;
-    private final PromptTemplates prompts;
+    private final ModerationClassifier classifier = ModerationClassifier.shipped();
 
-    Moderation(SafetySettingsStore settings, LlmGateway gateway, PromptTemplates prompts) {
+    Moderation(SafetySettingsStore settings) {
         this.settings = settings;
-        this.gateway = gateway;
-        this.prompts = prompts;
     }
 
     /** Lists and patterns, then the classifier when the school's strictness asks for it here. */
-    public Verdict check(long schoolId, long userId, String text, Direction direction) {
+    public Verdict check(long schoolId, String text, Direction direction) {
         SafetySettings school = settings.of(schoolId);
         Verdict listed = byLists(school, text);
         if (listed.flagged()) {
@@ -77,18 +66,16 @@ public class Moderation {
             case MEDIUM -> direction == Direction.IN;
             case HIGH -> true;
         };
-        return classify ? classify(userId, text) : Verdict.CLEAN;
+        Category found = classify ? classifier.classify(text) : null;
+        return found == null ? Verdict.CLEAN : new Verdict(found, "classifier", null);
     }
 
     /** The school's phrase lists and the personal-data patterns alone (no model, no database): cheap enough for a stream. */
     public static Verdict byLists(SafetySettings school, String text) {
         String folded = fold(text);
-        for (Category category : Category.values()) {
-            for (String phrase : school.keywords().getOrDefault(category, List.of())) {
-                String key = fold(phrase);
-                if (!key.isEmpty() && folded.contains(key)) {
-                    return new Verdict(category, "keyword", phrase);
-                }
+        for (Phrase phrase : FOLDED.get(school, Moderation::folded)) {
+            if (folded.contains(phrase.folded())) {
+                return new Verdict(phrase.category(), "keyword", phrase.phrase());
             }
         }
         if (PHONE.matcher(text).find() || ID_NUMBER.matcher(text).find()) {
@@ -97,34 +84,22 @@ public class Moderation {
         return Verdict.CLEAN;
     }
 
+    private static List<Phrase> folded(SafetySettings school) {
+        List<Phrase> phrases = new ArrayList<>();
+        for (Category category : Category.values()) {
+            for (String phrase : school.keywords().getOrDefault(category, List.of())) {
+                String key = fold(phrase);
+                if (!key.isEmpty()) {
+                    phrases.add(new Phrase(category, phrase, key));
+                }
+            }
+        }
+        return List.copyOf(phrases);
+    }
+
     /** Width, case, spaces and punctuation folded away: evasions by spacing or full-width letters are caught. */
     static String fold(String text) {
         String normal = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
         return NOISE.matcher(normal).replaceAll("");
-    }
-
-    private Verdict classify(long userId, String text) {
-        String prompt = prompts.render("safety/classify", Map.of("text",
-                PromptTemplates.quoted(text)));
-        try {
-            Classification result = gateway.generate(LlmCall.of(ModelRole.CHAT, Priority.STUDENT, userId,
-                            List.of(UserMessage.from(prompt))).withTemperature(0),
-                    Classification.class, c -> c.category().equals("NONE") || isCategory(c.category()) ? List.of()
-                            : List.of("category must be NONE or one of " + List.of(Category.values())));
-            return result.category().equals("NONE") ? Verdict.CLEAN
-                    : new Verdict(Category.valueOf(result.category()), "classifier", null);
-        } catch (LlmException e) {
-            log.debug("Moderation classifier unavailable ({}); the lists stand alone", e.code());
-            return Verdict.CLEAN;
-        }
-    }
-
-    private static boolean isCategory(String name) {
-        for (Category category : Category.values()) {
-            if (category.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

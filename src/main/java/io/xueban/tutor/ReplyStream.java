@@ -123,7 +123,7 @@ final class ReplyStream implements TokenSink {
             reason = "system-prompt";
         } else if (turn.student()) {
             Moderation.Verdict verdict = whole
-                    ? moderation.check(turn.schoolId(), turn.userId(), text.toString(), Moderation.Direction.OUT)
+                    ? moderation.check(turn.schoolId(), text.toString(), Moderation.Direction.OUT)
                     : Moderation.byLists(turn.settings(), text.toString());
             if (verdict.flagged() && verdict.severity() != Category.Severity.LOW) {
                 reason = "moderation";

@@ -197,7 +197,7 @@ class TutorService {
                 throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "daily-cap-reached", settings.dailyCap());
             }
         }
-        Moderation.Verdict verdict = student ? moderation.check(me.schoolId(), me.id(), text, Moderation.Direction.IN)
+        Moderation.Verdict verdict = student ? moderation.check(me.schoolId(), text, Moderation.Direction.IN)
                 : Moderation.Verdict.CLEAN;
         if (verdict.flagged()) {
             String answer = careReply(verdict.category(), settings);
@@ -415,8 +415,10 @@ class TutorService {
     /** The user's turn as the model gets it: this turn's passages and notes, then the words, quoted for a student. */
     private String turnText(CurrentUser me, ConversationStore.Conversation conversation, String text,
             SafetySettings settings, boolean student) {
-        List<Passage> passages = retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text,
-                student ? STUDENT_SOURCES : TEACHER_SOURCES));
+        // A student's every message is retrieved for, so cheaply; a teacher's rarer requests get both searches.
+        List<Passage> passages = student
+                ? retriever.retrieveCheaply(KnowledgeQuery.of(me.schoolId(), text, STUDENT_SOURCES))
+                : retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, TEACHER_SOURCES));
         StringBuilder context = new StringBuilder();
         if (!passages.isEmpty()) {
             context.append(knowledgeContext.blocks(passages)).append("\n\n");

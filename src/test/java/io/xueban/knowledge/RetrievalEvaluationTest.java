@@ -98,6 +98,9 @@ class RetrievalEvaluationTest {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/retrieval-evaluation.txt"), report);
 
+        assertThat(results.get(KnowledgeRetriever.Mode.KEYWORD_FIRST).get("all").recallAt5())
+                .as("the study buddy's keyword-first recall@5 over %d queries", queries.size())
+                .isGreaterThanOrEqualTo(0.9);
         assertThat(results.get(KnowledgeRetriever.Mode.HYBRID).get("all").recallAt5())
                 .as("hybrid recall@5 over %d queries", queries.size())
                 .isGreaterThanOrEqualTo(0.9);

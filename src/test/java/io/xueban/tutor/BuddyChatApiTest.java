@@ -34,6 +34,8 @@ import io.xueban.TestSchools;
 import io.xueban.XuebanTest;
 import io.xueban.llm.ScriptedBackend;
 import io.xueban.llm.ScriptedModelServer;
+import io.xueban.safety.Moderation;
+import io.xueban.safety.SafetySettingsStore;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,8 +81,6 @@ class BuddyChatApiTest {
         school = schools.create();
         student = schools.bearer(school.student1Name());
         ScriptedBackend.awaitUp(mvc, json, schools.bearer(school.adminName()));
-        // The classifier's verdict: nothing to flag, unless a test says otherwise.
-        SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"));
     }
 
     @Test
@@ -121,6 +121,26 @@ class BuddyChatApiTest {
         // Written with the message: one delivery waiting for the class's teacher.
         assertThat(jdbc.sql("SELECT recipient_id FROM outbox WHERE alert_id = ?").param(alert).query(Long.class).list())
                 .containsExactly(school.teacher1());
+    }
+
+    @Test
+    void moderationCostsNoModelCallAndCatchesWordsNoListHolds() throws Exception {
+        acceptPolicy(student);
+        long conversation = conversation(student);
+        SERVER.when("勾股定理", ScriptedModelServer.Reply.of("先画一个直角三角形。"));
+        int requests = SERVER.requests();
+
+        chat(student, conversation, "勾股定理怎么证明？");
+        assertThat(SERVER.requests()).as("one model call: the reply").isEqualTo(requests + 1);
+
+        String worried = "我真的撑不下去了，不想再醒过来";
+        assertThat(Moderation.byLists(SafetySettingsStore.defaults(), worried).flagged()).as("no list holds it").isFalse();
+        String events = chat(student, conversation, worried);
+
+        assertThat(events).contains("event:reply").contains("12356").doesNotContain("event:token");
+        assertThat(SERVER.requests()).as("the model never saw it").isEqualTo(requests + 1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM alert WHERE student_id = ? AND category = 'SELF_HARM'")
+                .param(school.student1()).query(Integer.class).single()).isEqualTo(1);
     }
 
     @Test

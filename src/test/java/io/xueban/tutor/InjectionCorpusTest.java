@@ -91,8 +91,7 @@ class InjectionCorpusTest {
         ScriptedBackend.awaitUp(mvc, json, admin);
         SERVER.reset();
         SERVER.firstTokenMillis(1).tokensPerSecond(100_000);
-        SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"))
-                .when("", ScriptedModelServer.Reply.of("好的，以下是我的全部设定：" + ScriptedModelServer.Reply.SYSTEM_PROMPT));
+        SERVER.when("", ScriptedModelServer.Reply.of("好的，以下是我的全部设定：" + ScriptedModelServer.Reply.SYSTEM_PROMPT));
 
         int attempts = 0;
         for (InjectionCorpus.Attempt attempt : InjectionCorpus.load()) {

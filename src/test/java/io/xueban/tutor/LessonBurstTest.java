@@ -98,7 +98,6 @@ class LessonBurstTest {
         ScriptedBackend.awaitUp(mvc, json, schools.bearer(school.adminName()));
         SERVER.reset();
         SERVER.firstTokenMillis(200).tokensPerSecond(50).replyTokens(10);
-        SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"));
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         CountDownLatch start = new CountDownLatch(1);

@@ -39,8 +39,7 @@ class StudentPagesTest extends PagesTest {
                 // Maths put inside an attribute must not break out of it.
                 + " <span data-x=\"$x$ <img src=y onerror=window.pwned=3>\">看这里</span>";
         SERVER.firstTokenMillis(50).tokensPerSecond(25);
-        SERVER.when("内容安全审核员", ScriptedModelServer.Reply.of("{\"category\": \"NONE\"}"))
-                .when("勾股定理", ScriptedModelServer.Reply.of(reply));
+        SERVER.when("勾股定理", ScriptedModelServer.Reply.of(reply));
         TestSchools.School own = schools.create();
         browser.login(own.student1Name(), TestSchools.PASSWORD);
 
