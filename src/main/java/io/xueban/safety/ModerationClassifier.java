@@ -25,9 +25,9 @@ final class ModerationClassifier {
     static final String CORPUS = "safety/moderation-training.tsv";
     /**
      * A category is found only when it is the most likely reading and has at least this
-     * probability. Chosen by five-fold cross-validation on the training corpus (recall 0.85 of
-     * flagged lines, 1.4% of harmless ones flagged at 0.3; 0.73 and 0.8% at 0.5), never on the
-     * held-out one.
+     * probability. Chosen by five-fold cross-validation on the training corpus, never on the
+     * held-out one: at 0.3 it found 0.85 of flagged lines for 1.4% of harmless ones flagged, at
+     * 0.5 0.73 for 0.8% (BENCHMARKS.md, "Moderation").
      */
     static final double THRESHOLD = 0.3;
 

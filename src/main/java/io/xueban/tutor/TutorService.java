@@ -86,6 +86,8 @@ class TutorService {
     static final int WINDOW_HARD_MESSAGES = 24;
     static final int WINDOW_HARD_CHARS = 12000;
     /** Library passages sent with a student's message, and with a teacher's. */
+    /** A student's message this short ("懂了", "不会", "下一题") gets no library passages. */
+    static final int SMALL_TALK_CHARS = 3;
     static final int STUDENT_SOURCES = 2;
     static final int TEACHER_SOURCES = 3;
     /** Tool calls the assistant may chain in one turn. */
@@ -415,10 +417,11 @@ class TutorService {
     /** The user's turn as the model gets it: this turn's passages and notes, then the words, quoted for a student. */
     private String turnText(CurrentUser me, ConversationStore.Conversation conversation, String text,
             SafetySettings settings, boolean student) {
-        // A student's every message is retrieved for, so cheaply; a teacher's rarer requests get both searches.
-        List<Passage> passages = student
-                ? retriever.retrieveCheaply(KnowledgeQuery.of(me.schoolId(), text, STUDENT_SOURCES))
-                : retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, TEACHER_SOURCES));
+        // A student's every message is retrieved for, so cheaply, and not at all for "懂了" or "下一题"
+        // (passages for those only lengthen the prompt); a teacher's rarer requests get both searches.
+        List<Passage> passages = !student ? retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, TEACHER_SOURCES))
+                : text.codePointCount(0, text.length()) <= SMALL_TALK_CHARS ? List.of()
+                : retriever.retrieveCheaply(KnowledgeQuery.of(me.schoolId(), text, STUDENT_SOURCES));
         StringBuilder context = new StringBuilder();
         if (!passages.isEmpty()) {
             context.append(knowledgeContext.blocks(passages)).append("\n\n");
