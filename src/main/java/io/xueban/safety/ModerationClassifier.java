@@ -26,8 +26,8 @@ final class ModerationClassifier {
     /**
      * A category is found only when it is the most likely reading and has at least this
      * probability. Chosen by five-fold cross-validation on the training corpus, never on the
-     * held-out one: at 0.3 it found 0.85 of flagged lines for 1.4% of harmless ones flagged, at
-     * 0.5 0.73 for 0.8% (BENCHMARKS.md, "Moderation").
+     * held-out one: at 0.3 it finds 0.79 of flagged lines for 0.9% of harmless ones flagged;
+     * higher thresholds found fewer for hardly fewer harmless flagged (BENCHMARKS.md, "Moderation").
      */
     static final double THRESHOLD = 0.3;
 
