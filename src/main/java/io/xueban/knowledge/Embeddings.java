@@ -30,7 +30,7 @@ import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15Quantize
  * already running cannot be stopped, so a batch is kept short.
  */
 @Component
-class Embeddings implements DisposableBean {
+public class Embeddings implements DisposableBean {
 
     static final String MODEL = "bge-small-zh-v1.5-q";
     static final int DIMENSIONS = 512;
@@ -43,7 +43,7 @@ class Embeddings implements DisposableBean {
     }
 
     /** The JVM is shutting down: no embedding may start (the native runtime is being released). */
-    static final class ShuttingDownException extends IllegalStateException {
+    public static final class ShuttingDownException extends IllegalStateException {
         ShuttingDownException() {
             super("the JVM is shutting down: no new embedding may start");
         }
@@ -80,6 +80,16 @@ class Embeddings implements DisposableBean {
         checkNotExiting();
         float[] vector = queries.get(text, q -> normalized(model().embed(q).content().vector()));
         return vector.clone();
+    }
+
+    /** A unit-length vector for a short text (a message), for features other than the library; cached like a query. */
+    public float[] sentence(String text) {
+        return query(text);
+    }
+
+    /** Unit-length vectors for many short texts at once, in order (a training corpus). */
+    public List<float[]> sentences(List<String> texts) {
+        return passages(texts);
     }
 
     private static void checkNotExiting() {

@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Service;
@@ -11,12 +12,15 @@ import org.springframework.stereotype.Service;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.xueban.knowledge.Embeddings;
+
 /**
  * Reads what students send and what the model answers them: the school's phrase lists (after
  * folding width, case, spaces and punctuation, so "想 自 杀" is caught), patterns of personal data
  * (phone and ID numbers), and, as the school's strictness asks, a classifier that runs in
- * process ({@link ModerationClassifier}): moderating a message costs no model call and adds
- * well under a millisecond. The classifier can only add a finding to the lists'.
+ * process ({@link TwoLooks}: an n-gram screen, and for what it is not sure of, a head over the
+ * message's embedding): moderating a message costs no model call, under a millisecond for most
+ * messages and about 10 ms for the rest. The classifier can only add a finding to the lists'.
  */
 @Service
 public class Moderation {
@@ -47,11 +51,39 @@ public class Moderation {
     private record Phrase(Category category, String phrase, String folded) {
     }
 
-    private final SafetySettingsStore settings;
-    private final ModerationClassifier classifier = ModerationClassifier.shipped();
+    /**
+     * The in-process classifier: the n-gram screen decides alone when it is sure a message is
+     * harmless; otherwise the embedding head has the last word. When no embedding can be made
+     * (the JVM is shutting down, the model failed to load) the screen decides alone.
+     */
+    record TwoLooks(ModerationClassifier screen, ModerationHead head, double surelyHarmless) {
 
-    Moderation(SafetySettingsStore settings) {
+        /** Chosen by five-fold cross-validation on the training corpus (BENCHMARKS.md, "Moderation"). */
+        static final double SURELY_HARMLESS = 0.9;
+
+        Category classify(String text, Function<String, float[]> embed) {
+            ModerationClassifier.Prediction first = screen.predict(text);
+            if (first.category() == null && first.probability() >= surelyHarmless) {
+                return null;
+            }
+            float[] vector;
+            try {
+                vector = embed.apply(text);
+            } catch (RuntimeException unavailable) {
+                return screen.classify(text);
+            }
+            return head.classify(vector);
+        }
+    }
+
+    private final SafetySettingsStore settings;
+    private final Embeddings embeddings;
+    private final TwoLooks classifier = new TwoLooks(ModerationClassifier.shipped(), ModerationHead.shipped(),
+            TwoLooks.SURELY_HARMLESS);
+
+    Moderation(SafetySettingsStore settings, Embeddings embeddings) {
         this.settings = settings;
+        this.embeddings = embeddings;
     }
 
     /** Lists and patterns, then the classifier when the school's strictness asks for it here. */
@@ -66,7 +98,7 @@ public class Moderation {
             case MEDIUM -> direction == Direction.IN;
             case HIGH -> true;
         };
-        Category found = classify ? classifier.classify(text) : null;
+        Category found = classify ? classifier.classify(text, embeddings::sentence) : null;
         return found == null ? Verdict.CLEAN : new Verdict(found, "classifier", null);
     }
 

@@ -57,11 +57,15 @@ final class ModerationClassifier {
 
     /** Trained on the corpus shipped with the application. */
     static ModerationClassifier shipped() {
+        return train(parse(shippedCorpus()));
+    }
+
+    static String shippedCorpus() {
         try (InputStream in = ModerationClassifier.class.getClassLoader().getResourceAsStream(CORPUS)) {
             if (in == null) {
                 throw new IllegalStateException("moderation corpus missing from the class path: " + CORPUS);
             }
-            return train(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -136,13 +140,7 @@ final class ModerationClassifier {
         int[] ids = grams.stream().map(vocabulary::get).filter(id -> id != null).mapToInt(Integer::intValue).toArray();
         double[] p = new double[bias.length];
         probabilities(weights, bias, ids, ids.length == 0 ? 0 : 1 / Math.sqrt(grams.size()), p);
-        int best = 0;
-        for (int c = 1; c < p.length; c++) {
-            if (p[c] > p[best]) {
-                best = c;
-            }
-        }
-        return new Prediction(best == 0 ? null : Category.values()[best - 1], p[best]);
+        return Softmax.best(p);
     }
 
     /** The category found in the text, or null: the most likely one, when likely enough. */
@@ -152,23 +150,14 @@ final class ModerationClassifier {
     }
 
     private static void probabilities(double[][] weights, double[] bias, int[] ids, double scale, double[] p) {
-        double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < p.length; c++) {
             double score = bias[c];
             for (int id : ids) {
                 score += weights[c][id] * scale;
             }
             p[c] = score;
-            max = Math.max(max, score);
         }
-        double sum = 0;
-        for (int c = 0; c < p.length; c++) {
-            p[c] = Math.exp(p[c] - max);
-            sum += p[c];
-        }
-        for (int c = 0; c < p.length; c++) {
-            p[c] /= sum;
-        }
+        Softmax.normalize(p);
     }
 
     /** The character 1–3-grams of the folded text, by code point. */

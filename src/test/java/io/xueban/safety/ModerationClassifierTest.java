@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +49,10 @@ class ModerationClassifierTest {
         }
     }
 
-    static Figures evaluate(ModerationClassifier classifier, List<ModerationClassifier.Example> examples) {
+    static Figures evaluate(Function<String, Category> classifier, List<ModerationClassifier.Example> examples) {
         int serious = 0, seriousFound = 0, flagged = 0, flaggedFound = 0, right = 0, harmless = 0, harmlessFlagged = 0;
         for (ModerationClassifier.Example example : examples) {
-            Category found = classifier.classify(example.text());
+            Category found = classifier.apply(example.text());
             if (example.category() == null) {
                 harmless++;
                 harmlessFlagged += found == null ? 0 : 1;
@@ -68,6 +69,14 @@ class ModerationClassifierTest {
         return new Figures(serious, seriousFound, flagged, flaggedFound, right, harmless, harmlessFlagged);
     }
 
+    /** The lines of a text corpus, without comments and blank lines. */
+    static List<String> lines(String resource) throws IOException {
+        try (InputStream in = ModerationClassifierTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+        }
+    }
+
     static List<ModerationClassifier.Example> corpus(String resource) throws IOException {
         try (InputStream in = ModerationClassifierTest.class.getClassLoader().getResourceAsStream(resource)) {
             return ModerationClassifier.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -76,7 +85,7 @@ class ModerationClassifierTest {
 
     @Test
     void findsWhatACounsellorMustHearInWordsItWasNotTrainedOn() throws IOException {
-        Figures heldOut = evaluate(SHIPPED, corpus("safety/moderation-heldout.tsv"));
+        Figures heldOut = evaluate(SHIPPED::classify, corpus("safety/moderation-heldout.tsv"));
         System.out.println("Moderation classifier, held-out corpus: " + heldOut);
 
         assertThat(heldOut.seriousRecall()).as(heldOut.toString()).isGreaterThanOrEqualTo(SERIOUS_RECALL);
@@ -87,11 +96,9 @@ class ModerationClassifierTest {
     @Test
     void leavesTheLessonsThatLookLikeTroubleAlone() throws IOException {
         List<String> flagged = new ArrayList<>();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("safety/harmless.txt")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#") && SHIPPED.classify(line) != null) {
-                    flagged.add(line + " → " + SHIPPED.classify(line));
-                }
+        for (String line : lines("safety/harmless.txt")) {
+            if (SHIPPED.classify(line) != null) {
+                flagged.add(line + " → " + SHIPPED.predict(line));
             }
         }
         assertThat(flagged).isEmpty();
@@ -101,14 +108,9 @@ class ModerationClassifierTest {
     void leavesAnOrdinaryLessonAlone() throws IOException {
         SafetySettings lists = SafetySettingsStore.defaults();
         List<String> flagged = new ArrayList<>();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("safety/lesson-traffic.txt")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                if (SHIPPED.classify(line) != null || Moderation.byLists(lists, line).flagged()) {
-                    flagged.add(line + " → " + SHIPPED.predict(line));
-                }
+        for (String line : lines("safety/lesson-traffic.txt")) {
+            if (SHIPPED.classify(line) != null || Moderation.byLists(lists, line).flagged()) {
+                flagged.add(line + " → " + SHIPPED.predict(line));
             }
         }
         assertThat(flagged).isEmpty();
@@ -124,7 +126,7 @@ class ModerationClassifierTest {
             for (int i = 0; i < all.size(); i++) {
                 (i % 5 == fold ? test : train).add(all.get(i));
             }
-            Figures f = evaluate(ModerationClassifier.train(train), test);
+            Figures f = evaluate(ModerationClassifier.train(train)::classify, test);
             serious += f.serious();
             seriousFound += f.seriousFound();
             flagged += f.flagged();
