@@ -43,7 +43,7 @@ public class Embeddings implements DisposableBean {
     }
 
     /** The JVM is shutting down: no embedding may start (the native runtime is being released). */
-    public static final class ShuttingDownException extends IllegalStateException {
+    static final class ShuttingDownException extends IllegalStateException {
         ShuttingDownException() {
             super("the JVM is shutting down: no new embedding may start");
         }

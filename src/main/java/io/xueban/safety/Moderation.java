@@ -20,7 +20,8 @@ import io.xueban.knowledge.Embeddings;
  * (phone and ID numbers), and, as the school's strictness asks, a classifier that runs in
  * process ({@link TwoLooks}: an n-gram screen, and for what it is not sure of, a head over the
  * message's embedding): moderating a message costs no model call, under a millisecond for most
- * messages and about 10 ms for the rest. The classifier can only add a finding to the lists'.
+ * messages and about 10 ms for the rest. The classifier only adds findings; it never clears
+ * one the lists made.
  */
 @Service
 public class Moderation {
@@ -58,7 +59,11 @@ public class Moderation {
      */
     record TwoLooks(ModerationClassifier screen, ModerationHead head, double surelyHarmless) {
 
-        /** Chosen by five-fold cross-validation on the training corpus (BENCHMARKS.md, "Moderation"). */
+        /**
+         * Five-fold cross-validation on the training corpus found 0.8, 0.9 and 0.95 close (0.88 to
+         * 0.90 of concerning lines found, 1.6% of harmless ones flagged); 0.9 asks the head less
+         * often than 0.95 (BENCHMARKS.md, "Moderation").
+         */
         static final double SURELY_HARMLESS = 0.9;
 
         Category classify(String text, Function<String, float[]> embed) {

@@ -85,9 +85,9 @@ class TutorService {
     /** Never more than this, even while a fold is still being written (the window then slides). */
     static final int WINDOW_HARD_MESSAGES = 24;
     static final int WINDOW_HARD_CHARS = 12000;
-    /** Library passages sent with a student's message, and with a teacher's. */
     /** A student's message this short ("懂了", "不会", "下一题") gets no library passages. */
     static final int SMALL_TALK_CHARS = 3;
+    /** Library passages sent with a student's message, and with a teacher's. */
     static final int STUDENT_SOURCES = 2;
     static final int TEACHER_SOURCES = 3;
     /** Tool calls the assistant may chain in one turn. */
