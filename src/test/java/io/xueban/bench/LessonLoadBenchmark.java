@@ -60,6 +60,10 @@ public final class LessonLoadBenchmark {
     private static final List<Double> RATES = Arrays.stream(System.getProperty("bench.rates", "5,10").split(","))
             .map(Double::valueOf).toList();
     private static final Duration STEADY = Duration.ofSeconds(Long.getLong("bench.steady-seconds", 60));
+    /** The share of messages that go on with a conversation (a student answering the buddy's question). */
+    private static final double FOLLOW_UP = Double.parseDouble(System.getProperty("bench.follow-up", "0.7"));
+    /** How long a student reads a reply and types the next message. */
+    private static final Duration THINK = Duration.ofSeconds(Long.getLong("bench.think-seconds", 15));
     private static final boolean HOLD = Boolean.getBoolean("bench.hold");
     /** Print the last prompt of each phase, to see what a prefix cache cannot serve. */
     private static final boolean DUMP = Boolean.getBoolean("bench.dump");
@@ -68,7 +72,8 @@ public final class LessonLoadBenchmark {
     private static final boolean DEMO = Boolean.parseBoolean(System.getProperty("bench.demo", "true"));
     /** async-profiler's libasyncProfiler.so: with it, the first steady phase is profiled (itimer) to bench.profile-out. */
     private static final String PROFILER = System.getProperty("bench.profiler", "");
-    /** The app's core and the driver's, as taskset numbers them. */
+    private static final int CORES = Integer.getInteger("bench.cores", 2);
+    /** The app's core, as taskset numbers them. */
     private static final String APP_CORE = System.getProperty("bench.app-core", "0");
 
     /** A model server as the issue describes it: slots, time to first token, tokens per second, reply length. */
@@ -130,17 +135,21 @@ public final class LessonLoadBenchmark {
                 for (int n : sizes) {
                     List<Student> class_ = roster.subList(0, n);
                     System.out.printf("%n======== %d students ========%n", n);
-                    driver.burst(class_.subList(0, Math.min(BURST, n)));
-                    for (double rate : RATES) {
-                        driver.steady(class_, rate, STEADY);
+                    if (BURST > 0) {
+                        driver.burst(class_.subList(0, Math.min(BURST, n)));
                     }
+                    for (double rate : RATES) {
+                        driver.steady(class_, rate, STEADY, FOLLOW_UP);
+                    }
+                    // The worst case for a prefix cache: every message from the student who spoke longest ago.
+                    driver.steady(class_, RATES.getFirst(), STEADY, 0);
                 }
             } finally {
                 app.stop();
             }
             if (HOLD) {
                 int n = students;
-                Profile wide = new Profile("a slot per student", n, profile.ttftMillis(), 2, 60, profile.cacheBlocks());
+                Profile wide = new Profile("a slot per student", n, profile.ttftMillis(), 1, 80, profile.cacheBlocks());
                 server.reset();
                 server.parallel(n).tokensPerSecond(wide.tokensPerSecond()).when("", ScriptedModelServer.Reply.of(reply(wide.replyTokens())));
                 App again = App.start(data, server, n, wide, false);
@@ -154,12 +163,12 @@ public final class LessonLoadBenchmark {
         }
     }
 
+    /** A reply of exactly this many tokens as the stand-in counts them (one per Chinese character). */
     private static String reply(int tokens) {
-        String[] words = {"我们", "先", "看", "直角", "三角形", "的", "两条", "直角边", "，", "想一想", "它们", "和", "斜边",
-                "有", "什么", "关系", "。"};
+        String sentence = "我们先看直角三角形的两条直角边，想一想它们和斜边有什么关系。";
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < tokens; i++) {
-            text.append(words[i % words.length]).append(' ');
+            text.append(sentence.charAt(i % sentence.length()));
         }
         return text.toString();
     }
@@ -191,7 +200,7 @@ public final class LessonLoadBenchmark {
 
         void warmUp(List<Student> roster) throws Exception {
             Run run = new Run();
-            openLoop(roster.subList(0, Math.min(500, roster.size())), 10, WARM_UP, run);
+            openLoop(roster.subList(0, Math.min(500, roster.size())), 10, WARM_UP, run, FOLLOW_UP);
             prefixFigures(); // the warm-up's prompts fill the cache as a lesson's first minutes would
             System.out.printf("warm-up (JIT): %d messages at 10/s, %d replies%n", run.sent.get(), run.completed.get());
         }
@@ -225,14 +234,14 @@ public final class LessonLoadBenchmark {
             prefixFigures();
         }
 
-        void steady(List<Student> students, double rate, Duration length) throws Exception {
+        void steady(List<Student> students, double rate, Duration length, double followUp) throws Exception {
             Run run = new Run();
             boolean profiling = !PROFILER.isBlank() && !profiled;
             if (profiling) {
                 app.profiler(PROFILER, "start,event=itimer,interval=1ms");
             }
             Usage before = Usage.of(app, server);
-            openLoop(students, rate, length, run);
+            openLoop(students, rate, length, run, followUp);
             Usage after = Usage.of(app, server);
             if (profiling) {
                 profiled = true;
@@ -240,8 +249,8 @@ public final class LessonLoadBenchmark {
                 app.profiler(PROFILER, "stop,file=" + out + ",collapsed");
                 System.out.println("profile of this phase: " + out);
             }
-            System.out.printf("%n-- steady: %.0f messages/s for %d s, open loop, from %d students --%n",
-                    rate, length.toSeconds(), students.size());
+            System.out.printf("%n-- steady: %.1f messages/s for %d s, open loop, from %d students, %.0f%% of messages "
+                            + "going on with a conversation --%n", rate, length.toSeconds(), students.size(), followUp * 100);
             run.printStatuses();
             run.printFirstToken(alone);
             after.print(before, run.sent.get(), run.completed.get());
@@ -252,7 +261,7 @@ public final class LessonLoadBenchmark {
         void hold(List<Student> students, Profile wide) throws Exception {
             Run run = new Run();
             long idleHeap = app.liveHeap();
-            Duration ramp = Duration.ofSeconds(20);
+            Duration ramp = Duration.ofSeconds(60);
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 long start = System.nanoTime();
                 for (int i = 0; i < students.size(); i++) {
@@ -272,44 +281,69 @@ public final class LessonLoadBenchmark {
             System.out.printf("%n-- holding streams: %d students each with an open reply (%d slots, %.0f tokens/s, %d tokens) --%n",
                     students.size(), wide.slots(), wide.tokensPerSecond(), wide.replyTokens());
             run.printStatuses();
-            System.out.printf("open at the plateau: %d; live heap +%.1f MB over idle = %.1f KB per open stream%n",
-                    run.openAtPeak, (run.heapAtPeak - idleHeap) / 1e6,
+            System.out.printf("open at the plateau: %d; live heap %.0f MB idle, +%.1f MB = %.1f KB per open stream%n",
+                    run.openAtPeak, idleHeap / 1e6, (run.heapAtPeak - idleHeap) / 1e6,
                     run.openAtPeak == 0 ? 0 : (run.heapAtPeak - idleHeap) / 1024.0 / run.openAtPeak);
             System.out.printf("delay between chunks: p50 %.1f / p99 %.1f ms where the model sends one every %.0f ms: chunk delay p99 %.1f ms%n",
                     run.chunkGaps.p(50), run.chunkGaps.p(99), gap, run.chunkGaps.p(99) - gap);
         }
 
-        private void openLoop(List<Student> students, double rate, Duration length, Run run) throws Exception {
-            ConcurrentLinkedQueue<Student> idle = new ConcurrentLinkedQueue<>(students);
+        /**
+         * Poisson arrivals at {@code rate}. A share {@code followUp} of them are a student going on
+         * with the conversation: the student whose reply ended most recently, at least
+         * {@link #THINK} ago (reading it and typing); the rest a student who has not spoken for the
+         * longest time. With 0, every message comes from the student who last spoke longest ago,
+         * as if all of them took turns: the worst case for a prefix cache.
+         */
+        private void openLoop(List<Student> students, double rate, Duration length, Run run, double followUp)
+                throws Exception {
+            java.util.concurrent.ConcurrentLinkedDeque<Student> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
+            List<Student> shuffled = new ArrayList<>(students);
+            java.util.Collections.shuffle(shuffled, random);
+            idle.addAll(shuffled);
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 long start = System.nanoTime();
                 long end = start + length.toNanos();
                 long next = start;
-                List<Student> shuffled = new ArrayList<>(students);
-                java.util.Collections.shuffle(shuffled, random);
-                idle.clear();
-                idle.addAll(shuffled);
                 while (true) {
                     next += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
                     if (next >= end) {
                         break;
                     }
                     sleepUntil(next);
-                    Student student = idle.poll();
+                    Student student = random.nextDouble() < followUp ? followingUp(idle) : null;
+                    if (student == null) {
+                        student = idle.pollFirst();
+                    }
                     if (student == null) {
                         run.skipped.incrementAndGet(); // every student is waiting for a reply
                         continue;
                     }
+                    Student sender = student;
                     pool.submit(() -> {
                         try {
-                            send(student, run);
+                            send(sender, run);
                         } finally {
-                            idle.add(student);
+                            sender.repliedAt().set(System.nanoTime());
+                            idle.addLast(sender);
                         }
                         return null;
                     });
                 }
             }
+        }
+
+        /** The student whose reply ended most recently but at least THINK ago; null when none. */
+        private static Student followingUp(java.util.concurrent.ConcurrentLinkedDeque<Student> idle) {
+            long latest = System.nanoTime() - THINK.toNanos();
+            for (var it = idle.descendingIterator(); it.hasNext(); ) {
+                Student candidate = it.next();
+                long at = candidate.repliedAt().get();
+                if (at != 0 && at <= latest && idle.removeFirstOccurrence(candidate)) {
+                    return candidate;
+                }
+            }
+            return null;
         }
 
         /** One message and its whole reply. */
@@ -332,6 +366,9 @@ public final class LessonLoadBenchmark {
             double answered = (System.nanoTime() - sent) / 1e6;
             run.statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
             if (response.statusCode() != 200) {
+                if (run.sampleBodies.size() < 3 && run.sampleBodies.add(response.statusCode() + " " + readQuietly(response.body()))) {
+                    // one of a few answers kept to be printed
+                }
                 if (response.statusCode() == 429) {
                     run.refusedMillis.add(answered);
                     if (response.headers().firstValue("retry-after").isEmpty()) {
@@ -367,6 +404,7 @@ public final class LessonLoadBenchmark {
                         }
                         case "done" -> {
                             run.completed.incrementAndGet();
+                            run.replyMillis.add((now - sent) / 1e6);
                             return;
                         }
                         case "reply" -> run.careReplies.incrementAndGet();
@@ -434,6 +472,8 @@ public final class LessonLoadBenchmark {
         final Latencies firstTokenQueued = new Latencies();
         final Latencies refusedMillis = new Latencies();
         final Latencies chunkGaps = new Latencies();
+        final Latencies replyMillis = new Latencies();
+        final java.util.Set<String> sampleBodies = ConcurrentHashMap.newKeySet();
         int openAtPeak;
         long heapAtPeak;
 
@@ -445,6 +485,11 @@ public final class LessonLoadBenchmark {
                             + "429 without Retry-After %d; replies completed %d, care replies %d, streams ended %s%s%n",
                     sent.get(), byStatus, fivexx, dropped.get(), without429Header.get(), completed.get(),
                     careReplies.get(), streamEnded, skipped.get() > 0 ? "; arrivals skipped (all students waiting) " + skipped.get() : "");
+            sampleBodies.forEach(body -> System.out.println("  e.g. " + body.substring(0, Math.min(300, body.length()))));
+            if (replyMillis.size() > 0) {
+                System.out.printf("whole reply (sent to done) p50 %.0f / p99 %.0f ms; delay between chunks p50 %.1f / p99 %.1f ms%n",
+                        replyMillis.p(50), replyMillis.p(99), chunkGaps.p(50), chunkGaps.p(99));
+            }
         }
 
         void printFirstToken(Latencies alone) {
@@ -462,19 +507,20 @@ public final class LessonLoadBenchmark {
     }
 
     /** App CPU and model calls between two moments. */
-    private record Usage(long cpuNanos, int modelCalls, long at) {
+    private record Usage(long cpuNanos, int modelCalls, long at, int mostAtOnce) {
 
         static Usage of(App app, ScriptedModelServer server) throws IOException {
-            return new Usage(app.cpuNanos(), server.requests(), System.nanoTime());
+            return new Usage(app.cpuNanos(), server.requests(), System.nanoTime(), server.maxInFlight());
         }
 
         void print(Usage before, int messages, int completed) {
             double cpuMs = (cpuNanos - before.cpuNanos) / 1e6;
             double seconds = (at - before.at) / 1e9;
             System.out.printf(Locale.ROOT, "app CPU %.0f ms over %.0f s (%.0f%% of its core) = %.2f ms per message; "
-                            + "model calls %d = %.2f per message%n",
+                            + "model calls %d = %.2f per message; most calls at once on the model server so far %d%n",
                     cpuMs, seconds, cpuMs / seconds / 10, messages == 0 ? 0 : cpuMs / messages,
-                    modelCalls - before.modelCalls, messages == 0 ? 0 : (double) (modelCalls - before.modelCalls) / messages);
+                    modelCalls - before.modelCalls, messages == 0 ? 0 : (double) (modelCalls - before.modelCalls) / messages,
+                    mostAtOnce);
         }
     }
 
@@ -553,7 +599,8 @@ public final class LessonLoadBenchmark {
 
     // --- the app, seeding
 
-    private record Student(int index, String username, String token, long conversation, AtomicInteger turn) {
+    private record Student(int index, String username, String token, long conversation, AtomicInteger turn,
+                           AtomicLong repliedAt) {
     }
 
     private record App(Process process, String base, Path log) {
@@ -562,7 +609,8 @@ public final class LessonLoadBenchmark {
             Path log = Files.createTempFile("xueban-lesson-load-app", ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+            // Both cores while seeding (this driver's affinity would be inherited); pinned to one before measuring.
+            List<String> command = new ArrayList<>(List.of("taskset", "-c", "0-" + (CORES - 1), java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
                     "--server.port=" + port,
                     "--xueban.data-dir=" + data,
@@ -702,7 +750,8 @@ public final class LessonLoadBenchmark {
                         String token = token(http, base, username, STUDENT_PASSWORD);
                         post(http, base + "/api/ai-policy/accept", token, "{}");
                         JsonNode conversation = JSON.readTree(post(http, base + "/api/conversations", token, "{}"));
-                        all[index] = new Student(index, username, token, conversation.get("id").asLong(), new AtomicInteger());
+                        all[index] = new Student(index, username, token, conversation.get("id").asLong(), new AtomicInteger(),
+                                new AtomicLong());
                     } finally {
                         parallel.release();
                     }
@@ -795,6 +844,14 @@ public final class LessonLoadBenchmark {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String readQuietly(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static void closeQuietly(InputStream in) {
