@@ -366,8 +366,8 @@ public final class LessonLoadBenchmark {
             double answered = (System.nanoTime() - sent) / 1e6;
             run.statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
             if (response.statusCode() != 200) {
-                if (run.sampleBodies.size() < 3 && run.sampleBodies.add(response.statusCode() + " " + readQuietly(response.body()))) {
-                    // one of a few answers kept to be printed
+                if (!run.sampleBodies.containsKey(response.statusCode())) {
+                    run.sampleBodies.putIfAbsent(response.statusCode(), readQuietly(response.body()));
                 }
                 if (response.statusCode() == 429) {
                     run.refusedMillis.add(answered);
@@ -473,7 +473,8 @@ public final class LessonLoadBenchmark {
         final Latencies refusedMillis = new Latencies();
         final Latencies chunkGaps = new Latencies();
         final Latencies replyMillis = new Latencies();
-        final java.util.Set<String> sampleBodies = ConcurrentHashMap.newKeySet();
+        /** The first answer of each status other than 200, to be printed. */
+        final Map<Integer, String> sampleBodies = new ConcurrentHashMap<>();
         int openAtPeak;
         long heapAtPeak;
 
@@ -485,7 +486,8 @@ public final class LessonLoadBenchmark {
                             + "429 without Retry-After %d; replies completed %d, care replies %d, streams ended %s%s%n",
                     sent.get(), byStatus, fivexx, dropped.get(), without429Header.get(), completed.get(),
                     careReplies.get(), streamEnded, skipped.get() > 0 ? "; arrivals skipped (all students waiting) " + skipped.get() : "");
-            sampleBodies.forEach(body -> System.out.println("  e.g. " + body.substring(0, Math.min(300, body.length()))));
+            sampleBodies.forEach((status, body) -> System.out.println("  e.g. " + status + " "
+                    + body.substring(0, Math.min(300, body.length()))));
             if (replyMillis.size() > 0) {
                 System.out.printf("whole reply (sent to done) p50 %.0f / p99 %.0f ms; delay between chunks p50 %.1f / p99 %.1f ms%n",
                         replyMillis.p(50), replyMillis.p(99), chunkGaps.p(50), chunkGaps.p(99));
