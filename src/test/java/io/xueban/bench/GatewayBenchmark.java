@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,12 +26,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.xueban.llm.ScriptedModelServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static io.xueban.bench.BenchSupport.client;
+import static io.xueban.bench.BenchSupport.closeQuietly;
+import static io.xueban.bench.BenchSupport.cpuNanos;
+import static io.xueban.bench.BenchSupport.freePort;
+import static io.xueban.bench.BenchSupport.percentile;
 
 /**
  * The gateway benchmark (a command, not a test): starts the scripted model server and the app
@@ -346,12 +350,6 @@ public final class GatewayBenchmark {
         System.out.println(line);
     }
 
-    /** HTTP/1.1 like browsers talking to a server without TLS (no h2c upgrade attempts). */
-    private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
     /** How fast the app answers a burst of cheap requests (health), to tell app from driver delays. */
     private static void burst(String base, int n) throws Exception {
         HttpClient http = client();
@@ -529,40 +527,9 @@ public final class GatewayBenchmark {
         return new Snapshot(heap, rss);
     }
 
-    private static long cpuNanos(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
-        return ticks * 10_000_000L; // USER_HZ = 100
-    }
-
     private static void waitUntilIdle(ScriptedModelServer server) throws InterruptedException {
         for (int i = 0; i < 300 && server.inFlight() > 0; i++) {
             Thread.sleep(100);
         }
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static double percentile(java.util.Collection<Double> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-    }
-
 }

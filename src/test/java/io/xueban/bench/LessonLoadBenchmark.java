@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.xueban.llm.ScriptedModelServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static io.xueban.bench.BenchSupport.client;
+import static io.xueban.bench.BenchSupport.closeQuietly;
+import static io.xueban.bench.BenchSupport.cpuNanos;
+import static io.xueban.bench.BenchSupport.freePort;
+import static io.xueban.bench.BenchSupport.percentile;
 
 /**
  * The lesson benchmark (a command, not a test; run it with {@code bench/lesson-load}): students
@@ -684,9 +688,7 @@ public final class LessonLoadBenchmark {
         }
 
         long cpuNanos() throws IOException {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L; // utime + stime, USER_HZ 100
+            return BenchSupport.cpuNanos(process.pid());
         }
 
         /** Live heap after a full collection, in bytes (jcmd GC.run, then GC.heap_info). */
@@ -816,12 +818,6 @@ public final class LessonLoadBenchmark {
 
     // --- small helpers
 
-    /** HTTP/1.1 as browsers speak to a server without TLS. */
-    private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
     private static void sleepUntil(long nanoTime) {
         long wait = nanoTime - System.nanoTime();
         if (wait > 0) {
@@ -833,34 +829,11 @@ public final class LessonLoadBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static double percentile(Collection<Double> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
     private static String readQuietly(InputStream in) {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing to do
         }
     }
 }
