@@ -5,11 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A small text classifier that runs in process in microseconds, so moderating a message costs
@@ -92,72 +90,61 @@ final class ModerationClassifier {
 
     static ModerationClassifier train(List<Example> examples) {
         Map<String, Integer> vocabulary = new HashMap<>();
-        List<int[]> features = new ArrayList<>();
-        for (Example example : examples) {
-            List<String> grams = grams(example.text());
+        List<Grams> inputs = new ArrayList<>();
+        int[] truth = new int[examples.size()];
+        for (int e = 0; e < examples.size(); e++) {
+            List<String> grams = grams(examples.get(e).text());
             int[] ids = new int[grams.size()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = vocabulary.computeIfAbsent(grams.get(i), g -> vocabulary.size());
             }
-            features.add(ids);
+            inputs.add(new Grams(ids, ids.length == 0 ? 0 : 1 / Math.sqrt(ids.length)));
+            truth[e] = Softmax.classOf(examples.get(e).category());
         }
-        int classes = Category.values().length + 1;
-        double[][] weights = new double[classes][vocabulary.size()];
-        double[] bias = new double[classes];
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            order.add(i);
+        double[][] weights = new double[Softmax.CLASSES][vocabulary.size()];
+        double[] bias = new double[Softmax.CLASSES];
+        Softmax.train(inputs, truth, weights, bias, EPOCHS, LEARNING_RATE, L2);
+        return new ModerationClassifier(Map.copyOf(vocabulary), weights, bias);
+    }
+
+    /**
+     * The text's known n-grams, each weighted by one over the square root of the text's n-gram
+     * count, so that a long message does not outvote a short one.
+     */
+    private record Grams(int[] ids, double scale) implements Softmax.Input {
+
+        @Override
+        public double addTo(double score, double[] weights) {
+            for (int id : ids) {
+                score += weights[id] * scale;
+            }
+            return score;
         }
-        Random random = new Random(20261203L);
-        double[] p = new double[classes];
-        for (int epoch = 0; epoch < EPOCHS; epoch++) {
-            Collections.shuffle(order, random);
-            double rate = LEARNING_RATE / (1 + epoch * 0.1);
-            for (int index : order) {
-                int[] ids = features.get(index);
-                if (ids.length == 0) {
-                    continue;
-                }
-                double scale = 1 / Math.sqrt(ids.length);
-                probabilities(weights, bias, ids, scale, p);
-                Category category = examples.get(index).category();
-                int truth = category == null ? 0 : category.ordinal() + 1;
-                for (int c = 0; c < classes; c++) {
-                    double gradient = p[c] - (c == truth ? 1 : 0);
-                    bias[c] -= rate * gradient;
-                    for (int id : ids) {
-                        weights[c][id] -= rate * (gradient * scale + L2 * weights[c][id]);
-                    }
-                }
+
+        @Override
+        public void step(double[] weights, double rate, double gradient, double l2) {
+            for (int id : ids) {
+                weights[id] -= rate * (gradient * scale + l2 * weights[id]);
             }
         }
-        return new ModerationClassifier(Map.copyOf(vocabulary), weights, bias);
+
+        @Override
+        public boolean isEmpty() {
+            return ids.length == 0;
+        }
     }
 
     /** The most likely reading of the text. */
     Prediction predict(String text) {
         List<String> grams = grams(text);
         int[] ids = grams.stream().map(vocabulary::get).filter(id -> id != null).mapToInt(Integer::intValue).toArray();
-        double[] p = new double[bias.length];
-        probabilities(weights, bias, ids, ids.length == 0 ? 0 : 1 / Math.sqrt(grams.size()), p);
-        return Softmax.best(p);
+        return Softmax.predict(weights, bias, new Grams(ids, ids.length == 0 ? 0 : 1 / Math.sqrt(grams.size())));
     }
 
     /** The category found in the text, or null: the most likely one, when likely enough. */
     Category classify(String text) {
         Prediction prediction = predict(text);
         return prediction.category() != null && prediction.probability() >= THRESHOLD ? prediction.category() : null;
-    }
-
-    private static void probabilities(double[][] weights, double[] bias, int[] ids, double scale, double[] p) {
-        for (int c = 0; c < p.length; c++) {
-            double score = bias[c];
-            for (int id : ids) {
-                score += weights[c][id] * scale;
-            }
-            p[c] = score;
-        }
-        Softmax.normalize(p);
     }
 
     /** The character 1–3-grams of the folded text, by code point. */

@@ -6,12 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Moderation's second look: softmax regression over a message's sentence embedding
@@ -53,35 +50,30 @@ final class ModerationHead {
 
     /** @param vectors the examples' unit-length embeddings, in order */
     static ModerationHead train(String corpus, List<ModerationClassifier.Example> examples, List<float[]> vectors) {
-        int classes = Category.values().length + 1;
-        int dimensions = vectors.getFirst().length;
-        double[][] weights = new double[classes][dimensions];
-        double[] bias = new double[classes];
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            order.add(i);
+        double[][] weights = new double[Softmax.CLASSES][vectors.getFirst().length];
+        double[] bias = new double[Softmax.CLASSES];
+        int[] truth = examples.stream().mapToInt(e -> Softmax.classOf(e.category())).toArray();
+        Softmax.train(vectors.stream().map(Vector::new).toList(), truth, weights, bias, EPOCHS, LEARNING_RATE, L2);
+        return new ModerationHead(sha256(corpus), weights, bias);
+    }
+
+    /** An embedding as the head's input; unit vectors have small components, so they are scaled. */
+    private record Vector(float[] x) implements Softmax.Input {
+
+        @Override
+        public double addTo(double score, double[] weights) {
+            for (int d = 0; d < x.length; d++) {
+                score += weights[d] * x[d] * SCALE;
+            }
+            return score;
         }
-        Random random = new Random(20261203L);
-        double[] p = new double[classes];
-        for (int epoch = 0; epoch < EPOCHS; epoch++) {
-            Collections.shuffle(order, random);
-            double rate = LEARNING_RATE / (1 + epoch * 0.1);
-            for (int index : order) {
-                float[] x = vectors.get(index);
-                probabilities(weights, bias, x, p);
-                Category category = examples.get(index).category();
-                int truth = category == null ? 0 : category.ordinal() + 1;
-                for (int c = 0; c < classes; c++) {
-                    double gradient = p[c] - (c == truth ? 1 : 0);
-                    bias[c] -= rate * gradient;
-                    double[] w = weights[c];
-                    for (int d = 0; d < dimensions; d++) {
-                        w[d] -= rate * (gradient * x[d] * SCALE + L2 * w[d]);
-                    }
-                }
+
+        @Override
+        public void step(double[] weights, double rate, double gradient, double l2) {
+            for (int d = 0; d < x.length; d++) {
+                weights[d] -= rate * (gradient * x[d] * SCALE + l2 * weights[d]);
             }
         }
-        return new ModerationHead(sha256(corpus), weights, bias);
     }
 
     /** The weights shipped with the application. */
@@ -122,7 +114,7 @@ final class ModerationHead {
                 weights[c - 1][d - 1] = Double.parseDouble(numbers[d]);
             }
         }
-        if (bias.length != Category.values().length + 1) {
+        if (bias.length != Softmax.CLASSES) {
             throw new IllegalStateException(WEIGHTS + " holds " + bias.length + " classes");
         }
         return new ModerationHead(sha, weights, bias);
@@ -133,9 +125,7 @@ final class ModerationHead {
     }
 
     ModerationClassifier.Prediction predict(float[] vector) {
-        double[] p = new double[bias.length];
-        probabilities(weights, bias, vector, p);
-        return Softmax.best(p);
+        return Softmax.predict(weights, bias, new Vector(vector));
     }
 
     /** The category found in the embedded text, or null. */
@@ -154,17 +144,5 @@ final class ModerationHead {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void probabilities(double[][] weights, double[] bias, float[] x, double[] p) {
-        for (int c = 0; c < p.length; c++) {
-            double score = bias[c];
-            double[] w = weights[c];
-            for (int d = 0; d < x.length; d++) {
-                score += w[d] * x[d] * SCALE;
-            }
-            p[c] = score;
-        }
-        Softmax.normalize(p);
     }
 }
