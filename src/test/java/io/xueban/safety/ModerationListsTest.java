@@ -3,8 +3,6 @@ package io.xueban.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +18,7 @@ class ModerationListsTest {
 
     @Test
     void everyMessageOfTheFlaggedCorpusIsFlaggedWithItsCategory() throws IOException {
-        List<String> lines = corpus("safety/flagged.txt");
+        List<String> lines = ModerationClassifierTest.lines("safety/flagged.txt");
         assertThat(lines).hasSizeGreaterThanOrEqualTo(20);
         for (String line : lines) {
             String[] parts = line.split("\t", 2);
@@ -31,7 +29,7 @@ class ModerationListsTest {
 
     @Test
     void noMessageOfTheHarmlessCorpusIsFlagged() throws IOException {
-        List<String> lines = corpus("safety/harmless.txt");
+        List<String> lines = ModerationClassifierTest.lines("safety/harmless.txt");
         assertThat(lines).hasSizeGreaterThanOrEqualTo(30);
         for (String line : lines) {
             assertThat(Moderation.byLists(DEFAULTS, line).flagged()).as(line).isFalse();
@@ -50,13 +48,5 @@ class ModerationListsTest {
                 java.util.Map.of(Category.BULLYING, List.of("给我交保护费")), false);
         assertThat(Moderation.byLists(strict, "他又让我给我交保护费").category()).isEqualTo(Category.BULLYING);
         assertThat(Moderation.byLists(strict, "我想自杀").flagged()).as("not in this school's lists").isFalse();
-    }
-
-    private static List<String> corpus(String name) throws IOException {
-        try (InputStream in = ModerationListsTest.class.getClassLoader().getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
-                    .toList();
-        }
     }
 }
