@@ -2,19 +2,30 @@ package io.xueban.llm;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -26,28 +37,63 @@ import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 
 /**
- * The HTTP client under every LangChain4j model of the gateway: the JDK client, plus a way to
- * abort an exchange at any moment (before the first byte or mid-stream). The gateway opens an
- * {@link Exchange} around each model call; the model issues its request on the same thread, so
- * the request is attached to that exchange, and {@link Exchange#cancel()} closes the connection.
+ * The HTTP client under every LangChain4j model of the gateway, plus a way to abort an exchange
+ * at any moment (before the first byte or mid-stream). The gateway opens an {@link Exchange}
+ * around each model call; the model issues its request on the same thread, so the request is
+ * attached to that exchange, and {@link Exchange#cancel()} closes the connection.
+ *
+ * <p>Every call runs on its own virtual thread, so a reply is read there with plain blocking
+ * reads (Apache HttpClient's classic API): one socket read per chunk the model server sends, no
+ * selector thread, no hand-over between threads, nothing spent per token but reading and parsing
+ * it. A streaming {@code execute} therefore returns when the stream has ended.
  */
-final class CancellableHttpClient implements dev.langchain4j.http.client.HttpClient {
+final class CancellableHttpClient implements dev.langchain4j.http.client.HttpClient, AutoCloseable {
 
     private static final ThreadLocal<Exchange> CURRENT = new ThreadLocal<>();
     private static final int MAX_ERROR_BODY = 8192;
+    /** Headers the client writes itself from the request (HttpClient refuses them set twice). */
+    private static final Set<String> OWN_HEADERS = Set.of("content-length", "transfer-encoding", "host", "connection");
+    /** Above any server's slots: the gateway bounds the calls in flight, the pool only keeps connections. */
+    private static final int MAX_CONNECTIONS_PER_SERVER = 1024;
 
-    private final HttpClient http;
-    private final Duration readTimeout;
-    /** Streams are read with blocking calls: on virtual threads, never on the common pool. */
-    private final Executor readers = Executors.newVirtualThreadPerTaskExecutor();
+    private final CloseableHttpClient http;
+    /** For a request outside the gateway, whose timers do not watch it: a limit on each read. */
+    private final RequestConfig unwatched;
 
     CancellableHttpClient(Duration connectTimeout, Duration readTimeout) {
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(readers)
+        this.unwatched = RequestConfig.custom()
+                .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                .setResponseTimeout(Timeout.of(readTimeout))
                 .build();
-        this.readTimeout = readTimeout;
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(MAX_CONNECTIONS_PER_SERVER)
+                        .setMaxConnTotal(4 * MAX_CONNECTIONS_PER_SERVER)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout))
+                                // No timer per read: the gateway's first-token and total limits close a stalled call.
+                                .setSocketTimeout(Timeout.DISABLED)
+                                // A connection the server closed while idle is found before it is used.
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                        .setResponseTimeout(Timeout.DISABLED)
+                        .build())
+                // The gateway retries and fails over itself; a streamed reply must not be gzipped (it would be held).
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                .build();
+    }
+
+    /** Closes the kept connections (at shutdown). */
+    @Override
+    public void close() throws IOException {
+        http.close();
     }
 
     /** Runs {@code call} with {@code exchange} as the target of the requests it issues on this thread. */
@@ -63,57 +109,56 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        Exchange exchange = current();
-        CompletableFuture<HttpResponse<String>> future =
-                http.sendAsync(toJdk(request), BodyHandlers.ofString(StandardCharsets.UTF_8));
-        exchange.attach(future);
-        try {
-            HttpResponse<String> response = future.get();
-            if (response.statusCode() / 100 != 2) {
-                throw new HttpException(response.statusCode(), truncate(response.body()));
+        HttpUriRequestBase outgoing = toApache(request);
+        Exchange exchange = attach(outgoing);
+        try (ClassicHttpResponse response = http.executeOpen(null, outgoing, null)) {
+            HttpEntity entity = response.getEntity();
+            byte[] body = entity == null ? new byte[0] : entity.getContent().readAllBytes();
+            String text = new String(body, StandardCharsets.UTF_8);
+            if (response.getCode() / 100 != 2) {
+                throw new HttpException(response.getCode(), truncate(text));
             }
             return SuccessfulHttpResponse.builder()
-                    .statusCode(response.statusCode())
-                    .headers(response.headers().map())
-                    .body(response.body())
+                    .statusCode(response.getCode())
+                    .headers(headers(response))
+                    .body(text)
                     .build();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new CompletionException(e.getCause());
+        } catch (IOException e) {
+            if (exchange.cancelled()) {
+                throw new CancellationException("cancelled");
+            }
+            throw new UncheckedIOException(e);
         }
     }
 
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-        Exchange exchange = current();
-        CompletableFuture<HttpResponse<InputStream>> future = http.sendAsync(toJdk(request), BodyHandlers.ofInputStream());
-        exchange.attach(future);
-        future.whenCompleteAsync((response, error) -> {
-            if (error != null) {
-                listener.onError(error instanceof CompletionException ? error.getCause() : error);
+        HttpUriRequestBase outgoing = toApache(request);
+        Exchange exchange = attach(outgoing);
+        try (ClassicHttpResponse response = http.executeOpen(null, outgoing, null)) {
+            HttpEntity entity = response.getEntity();
+            InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+            if (response.getCode() / 100 != 2) {
+                String text = new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+                listener.onError(new HttpException(response.getCode(), text));
                 return;
             }
-            try (InputStream body = response.body()) {
-                if (response.statusCode() / 100 != 2) {
-                    String text = new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-                    listener.onError(new HttpException(response.statusCode(), text));
-                    return;
-                }
-                exchange.attach(body);
-                listener.onOpen(SuccessfulHttpResponse.builder()
-                        .statusCode(response.statusCode()).headers(response.headers().map()).build());
-                StrictListener strict = new StrictListener(listener, body);
-                parser.parse(body, strict);
-                if (!strict.failed) {
-                    listener.onClose();
-                }
-            } catch (IOException | RuntimeException e) {
-                listener.onError(e);
+            listener.onOpen(SuccessfulHttpResponse.builder()
+                    .statusCode(response.getCode()).headers(headers(response)).build());
+            StrictListener strict = new StrictListener(listener, outgoing);
+            parser.parse(body, strict);
+            if (strict.failed) {
+                return;
             }
-        }, readers);
+            if (exchange.cancelled()) {
+                // The parser ends quietly when the connection is closed under it.
+                listener.onError(new CancellationException("cancelled"));
+                return;
+            }
+            listener.onClose();
+        } catch (IOException | RuntimeException e) {
+            listener.onError(exchange.cancelled() ? new CancellationException("cancelled") : e);
+        }
     }
 
     /**
@@ -123,12 +168,12 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
     private static final class StrictListener implements ServerSentEventListener {
 
         private final ServerSentEventListener delegate;
-        private final InputStream body;
+        private final HttpUriRequestBase request;
         private volatile boolean failed;
 
-        StrictListener(ServerSentEventListener delegate, InputStream body) {
+        StrictListener(ServerSentEventListener delegate, HttpUriRequestBase request) {
             this.delegate = delegate;
-            this.body = body;
+            this.request = request;
         }
 
         @Override
@@ -141,11 +186,8 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
             } catch (RuntimeException e) {
                 failed = true;
                 delegate.onError(new IOException("unreadable event from the model server: " + e.getMessage(), e));
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // closing ends the parse
-                }
+                // Closing the connection ends the parse.
+                request.cancel();
             }
         }
 
@@ -163,14 +205,27 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
         }
     }
 
-    private java.net.http.HttpRequest toJdk(HttpRequest request) {
-        var builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
-                .timeout(readTimeout);
-        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+    private static HttpUriRequestBase toApache(HttpRequest request) {
+        HttpUriRequestBase outgoing = new HttpUriRequestBase(request.method().name(), URI.create(request.url()));
+        request.headers().forEach((name, values) -> {
+            if (!OWN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> outgoing.addHeader(name, value));
+            }
+        });
         String body = request.body();
-        builder.method(request.method().name(),
-                body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        return builder.build();
+        if (body != null) {
+            // No content type of its own: the request's Content-Type header says it.
+            outgoing.setEntity(new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), null));
+        }
+        return outgoing;
+    }
+
+    private static Map<String, List<String>> headers(ClassicHttpResponse response) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header header : response.getHeaders()) {
+            headers.computeIfAbsent(header.getName(), name -> new ArrayList<>()).add(header.getValue());
+        }
+        return headers;
     }
 
     static Exchange current() {
@@ -179,37 +234,32 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
         return exchange != null ? exchange : new Exchange();
     }
 
+    /** The request, abortable through the current exchange; one outside the gateway gets a read timeout. */
+    private Exchange attach(HttpUriRequestBase outgoing) {
+        Exchange exchange = CURRENT.get();
+        if (exchange == null) {
+            exchange = new Exchange();
+            outgoing.setConfig(unwatched);
+        }
+        exchange.attach(outgoing::cancel);
+        return exchange;
+    }
+
     private static String truncate(String text) {
         return text == null || text.length() <= MAX_ERROR_BODY ? text : text.substring(0, MAX_ERROR_BODY);
     }
 
-    /** One model call's HTTP traffic, which can be cut off from any thread. */
+    /** One model call's traffic, which can be cut off from any thread. */
     static final class Exchange {
 
         private volatile boolean cancelled;
-        private volatile CompletableFuture<?> future;
-        private volatile InputStream body;
         private volatile Runnable onCancel;
 
-        /** What to do on cancel when the call is not HTTP (the built-in engine stops generating). */
+        /** What cancelling does: abort the HTTP request, or stop the built-in engine generating. */
         void attach(Runnable action) {
             this.onCancel = action;
             if (cancelled) {
                 action.run();
-            }
-        }
-
-        void attach(CompletableFuture<?> future) {
-            this.future = future;
-            if (cancelled) {
-                future.cancel(true);
-            }
-        }
-
-        void attach(InputStream body) throws IOException {
-            this.body = body;
-            if (cancelled) {
-                body.close();
             }
         }
 
@@ -219,18 +269,6 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
             Runnable action = onCancel;
             if (action != null) {
                 action.run();
-            }
-            CompletableFuture<?> f = future;
-            if (f != null) {
-                f.cancel(true);
-            }
-            InputStream b = body;
-            if (b != null) {
-                try {
-                    b.close();
-                } catch (IOException ignored) {
-                    // closing is all we wanted
-                }
             }
         }
 

@@ -1,8 +1,6 @@
 package io.xueban.llm;
 
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -672,8 +671,7 @@ public class LlmGateway {
             if (cause instanceof ModelNotFoundException) {
                 return modelMissing(pending);
             }
-            if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                    || cause instanceof HttpTimeoutException) {
+            if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException) {
                 return LlmException.failed(backend, "cannot connect: " + cause.getMessage(), true);
             }
             if (cause instanceof CancellationException) {
