@@ -71,10 +71,12 @@ class ConversationController {
     private final AccessPolicy access;
     private final AuditLog audit;
     private final Items items;
+    private final ReplyPacing pacing;
 
     ConversationController(ConversationStore store, TutorService tutor, LlmGateway gateway, Moderation moderation,
-            Problems problems, AccessPolicy access, AuditLog audit, Items items) {
+            Problems problems, AccessPolicy access, AuditLog audit, Items items, ReplyPacing pacing) {
         this.items = items;
+        this.pacing = pacing;
         this.store = store;
         this.tutor = tutor;
         this.gateway = gateway;
@@ -153,7 +155,7 @@ class ConversationController {
             return emitter;
         }
         TutorService.Turn next = (TutorService.Turn) turn;
-        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, new SseListener(emitter, problems, locale));
+        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, pacing, new SseListener(emitter, problems, locale));
         send(emitter, "message", Map.of("userMessageId", next.userMessageId(), "replyId", next.replyId()));
         reply.attach(tutor.start(me, next, reply));
         emitter.onCompletion(reply::clientGone);

@@ -64,9 +64,11 @@ class OpenAiController {
     private final Moderation moderation;
     private final Problems problems;
     private final Clock clock;
+    private final ReplyPacing pacing;
 
     OpenAiController(ConversationStore store, TutorService tutor, LlmGateway gateway, Moderation moderation,
-            Problems problems, Clock clock) {
+            Problems problems, Clock clock, ReplyPacing pacing) {
+        this.pacing = pacing;
         this.store = store;
         this.tutor = tutor;
         this.gateway = gateway;
@@ -124,7 +126,7 @@ class OpenAiController {
         }
         TutorService.Turn next = (TutorService.Turn) turn;
         CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
-        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, new ReplyStream.Listener() {
+        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, ReplyPacing.EACH_TOKEN, new ReplyStream.Listener() {
             @Override
             public boolean token(String text) {
                 return true;
@@ -166,7 +168,7 @@ class OpenAiController {
         }
         TutorService.Turn next = (TutorService.Turn) turn;
         send(emitter, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
-        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, new ReplyStream.Listener() {
+        ReplyStream reply = new ReplyStream(next, store, moderation, tutor, pacing, new ReplyStream.Listener() {
             @Override
             public boolean token(String text) {
                 return send(emitter, chunk(id, created, model, Map.of("content", text), null));

@@ -12,7 +12,8 @@ import io.xueban.safety.Moderation;
  * OpenAI-compatible chunks): tokens are passed on and checked as the reply grows (a leak of the
  * system prompt; for students, flagged phrases), the whole reply is moderated once more at the
  * end, and the reply is stored as it ends: complete, blocked, or failed (the model failed or the
- * client left, which also frees the model's slot).
+ * client left, which also frees the model's slot). Tokens reach the client at the pace
+ * {@link ReplyPacing} sets: what comes between two writes waits and goes out with the next.
  */
 final class ReplyStream implements TokenSink {
 
@@ -38,13 +39,20 @@ final class ReplyStream implements TokenSink {
     private final Moderation moderation;
     private final TutorService tutor;
     private final Listener listener;
+    private final ReplyPacing pacing;
     private final StringBuilder text = new StringBuilder();
+    /** What the client has not been sent yet (the end of {@code text}). */
+    private final StringBuilder unsent = new StringBuilder();
     private int checkedAt;
     private boolean finished;
+    private boolean wroteAny;
+    private long nextWriteNanos;
+    private boolean writeScheduled;
     private volatile CallHandle handle;
 
     ReplyStream(TutorService.Turn turn, ConversationStore store, Moderation moderation, TutorService tutor,
-            Listener listener) {
+            ReplyPacing pacing, Listener listener) {
+        this.pacing = pacing;
         this.turn = turn;
         this.store = store;
         this.moderation = moderation;
@@ -78,7 +86,30 @@ final class ReplyStream implements TokenSink {
                 return;
             }
         }
-        if (!listener.token(token)) {
+        unsent.append(token);
+        long now = System.nanoTime();
+        if (!wroteAny || now - nextWriteNanos >= 0) {
+            writeUnsent(now);
+        } else if (!writeScheduled) {
+            writeScheduled = true;
+            pacing.later(this::writeDue, nextWriteNanos - now);
+        }
+    }
+
+    /** The interval since the last write has passed and no token came to carry what waits. */
+    private synchronized void writeDue() {
+        writeScheduled = false;
+        if (!finished && !unsent.isEmpty()) {
+            writeUnsent(System.nanoTime());
+        }
+    }
+
+    private void writeUnsent(long now) {
+        String chunk = unsent.toString();
+        unsent.setLength(0);
+        wroteAny = true;
+        nextWriteNanos = now + pacing.intervalNanos();
+        if (!listener.token(chunk)) {
             clientGone();
         }
     }
@@ -87,6 +118,12 @@ final class ReplyStream implements TokenSink {
     public synchronized void onComplete(Usage usage) {
         if (finished || stoppedFor(true)) {
             return;
+        }
+        if (!unsent.isEmpty()) {
+            writeUnsent(System.nanoTime());
+            if (finished) {
+                return; // the client left
+            }
         }
         finished = true;
         store.finish(turn.replyId(), text.toString(), ConversationStore.Status.COMPLETE, null);

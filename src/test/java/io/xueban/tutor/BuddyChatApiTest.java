@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -207,6 +209,36 @@ class BuddyChatApiTest {
         assertThat(messageCount(conversation)).isZero();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM conversation WHERE id = ?").param(conversation).query(Integer.class)
                 .single()).isZero();
+    }
+
+    @Test
+    void aFastModelsTokensReachTheStudentTogetherAndWholeASlowOnesOneByOne() throws Exception {
+        acceptPolicy(student);
+        long conversation = conversation(student);
+        String reply = "我们先看直角三角形的两条直角边，想一想它们和斜边有什么关系，再看图上三个正方形的面积。";
+        // A token every 10 ms for about 0.4 s: written at most every 100 ms (xueban.tutor.stream-interval).
+        SERVER.tokensPerSecond(100).when("怎么证明", ScriptedModelServer.Reply.of(reply));
+        List<String> fast = tokens(chat(student, conversation, "勾股定理怎么证明？"));
+
+        assertThat(String.join("", fast)).isEqualTo(reply);
+        assertThat(fast.getFirst()).as("the first token goes at once, alone").isEqualTo(reply.substring(0, 1));
+        assertThat(fast.size()).as("writes, for %d tokens", reply.length()).isBetween(2, 12);
+
+        // A token every 250 ms: nothing waits.
+        SERVER.tokensPerSecond(4).when("再说一遍", ScriptedModelServer.Reply.of("先画图"));
+        assertThat(tokens(chat(student, conversation, "再说一遍"))).containsExactly("先", "画", "图");
+    }
+
+    /** The texts of the token events, in order. */
+    private List<String> tokens(String events) {
+        List<String> texts = new ArrayList<>();
+        String[] lines = events.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].equals("event:token") && lines[i + 1].startsWith("data:")) {
+                texts.add(json.readTree(lines[i + 1].substring("data:".length())).get("text").asString());
+            }
+        }
+        return texts;
     }
 
     @Test

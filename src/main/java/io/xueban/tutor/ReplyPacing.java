@@ -1,0 +1,51 @@
+package io.xueban.tutor;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * How often a streaming reply reaches its client. A model server sends a token every 30–60 ms
+ * to each of its calls; writing each one on its own costs a system call, a flush and a wake-up
+ * of the connection, which at lesson scale is most of what the app spends on a reply. Tokens
+ * that come sooner than the interval after the last write wait for it and go out together (a
+ * student reads far slower than ten writes a second); the first token always goes at once.
+ */
+@Component
+final class ReplyPacing implements AutoCloseable {
+
+    /** Every token written as it comes: for callers that do not stream to a client. */
+    static final ReplyPacing EACH_TOKEN = new ReplyPacing(new TutorSettings(Duration.ZERO));
+
+    private final long intervalNanos;
+    private final ScheduledExecutorService timer;
+
+    ReplyPacing(TutorSettings settings) {
+        this.intervalNanos = settings.streamInterval().toNanos();
+        this.timer = intervalNanos == 0 ? null : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("reply-pacing").factory());
+    }
+
+    long intervalNanos() {
+        return intervalNanos;
+    }
+
+    /** Runs {@code write} after {@code delayNanos}, on a virtual thread of its own (a slow client holds up only itself). */
+    void later(Runnable write, long delayNanos) {
+        if (timer == null) {
+            write.run();
+            return;
+        }
+        timer.schedule(() -> Thread.ofVirtual().name("reply-write").start(write), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}
