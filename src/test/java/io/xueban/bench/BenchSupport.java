@@ -46,6 +46,29 @@ final class BenchSupport {
         return ticks * 10_000_000L; // USER_HZ = 100
     }
 
+    /**
+     * CPU time the JIT compiler threads of a JVM have used, from /proc: a warming JVM spends much of
+     * its time there, a warm one almost none, so the figures can be told apart.
+     */
+    static long compilerCpuNanos(long pid) throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException threadEnded) {
+                    // compiler threads come and go; one that ended took its time with it
+                }
+            }
+        }
+        return ticks * 10_000_000L;
+    }
+
     static void closeQuietly(InputStream in) {
         try {
             in.close();

@@ -69,6 +69,8 @@ public final class LessonLoadBenchmark {
     /** How long a student reads a reply and types the next message. */
     private static final Duration THINK = Duration.ofSeconds(Long.getLong("bench.think-seconds", 15));
     private static final boolean HOLD = Boolean.getBoolean("bench.hold");
+    /** With the holding phase: print this many lines of the app's class histogram at the plateau. */
+    private static final int HISTOGRAM = Integer.getInteger("bench.histogram", 0);
     /** Print the last prompt of each phase, to see what a prefix cache cannot serve. */
     private static final boolean DUMP = Boolean.getBoolean("bench.dump");
     private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 90));
@@ -126,14 +128,19 @@ public final class LessonLoadBenchmark {
                     ALONE_AT_ONCE, alone.p(50), alone.p(95), alone.p(99));
 
             Path data = Files.createTempDirectory("xueban-lesson-load");
-            App app = App.start(data, server, profile.slots(), profile, DEMO);
+            // Seeded on every core (password hashing), then started again on its own core alone, as it is measured.
+            App seeding = App.start(data, server, profile.slots(), profile, DEMO, true);
             List<Student> roster;
             try {
                 long seedStart = System.nanoTime();
-                roster = seed(app.base(), students);
+                roster = seed(seeding.base(), students);
                 System.out.printf("seeded %d students through the roster import (sign-in, policy, one conversation each) in %.0f s%n",
                         roster.size(), (System.nanoTime() - seedStart) / 1e9);
-                app.pin();
+            } finally {
+                seeding.stop();
+            }
+            App app = App.start(data, server, profile.slots(), profile, false, false);
+            try {
                 Driver driver = new Driver(app, server, profile, alone);
                 driver.warmUp(roster);
                 for (int n : sizes) {
@@ -156,9 +163,8 @@ public final class LessonLoadBenchmark {
                 Profile wide = new Profile("a slot per student", n, profile.ttftMillis(), 1, 80, profile.cacheBlocks());
                 server.reset();
                 server.parallel(n).tokensPerSecond(wide.tokensPerSecond()).when("", ScriptedModelServer.Reply.of(reply(wide.replyTokens())));
-                App again = App.start(data, server, n, wide, false);
+                App again = App.start(data, server, n, wide, false, false);
                 try {
-                    again.pin();
                     new Driver(again, server, wide, alone).hold(roster, wide);
                 } finally {
                     again.stop();
@@ -280,6 +286,9 @@ public final class LessonLoadBenchmark {
                 sleepUntil(start + ramp.toNanos() + 2_000_000_000L);
                 run.openAtPeak = run.open.get();
                 run.heapAtPeak = app.liveHeap();
+                if (HISTOGRAM > 0) {
+                    System.out.println("live heap at the plateau by class:\n" + app.histogram(HISTOGRAM));
+                }
             }
             double gap = 1000 / wide.tokensPerSecond();
             System.out.printf("%n-- holding streams: %d students each with an open reply (%d slots, %.0f tokens/s, %d tokens) --%n",
@@ -513,18 +522,22 @@ public final class LessonLoadBenchmark {
     }
 
     /** App CPU and model calls between two moments. */
-    private record Usage(long cpuNanos, int modelCalls, long at, int mostAtOnce) {
+    private record Usage(long cpuNanos, long compilerNanos, int modelCalls, long at, int mostAtOnce) {
 
         static Usage of(App app, ScriptedModelServer server) throws IOException {
-            return new Usage(app.cpuNanos(), server.requests(), System.nanoTime(), server.maxInFlight());
+            return new Usage(app.cpuNanos(), BenchSupport.compilerCpuNanos(app.process().pid()), server.requests(),
+                    System.nanoTime(), server.maxInFlight());
         }
 
         void print(Usage before, int messages, int completed) {
             double cpuMs = (cpuNanos - before.cpuNanos) / 1e6;
+            double compilerMs = (compilerNanos - before.compilerNanos) / 1e6;
             double seconds = (at - before.at) / 1e9;
-            System.out.printf(Locale.ROOT, "app CPU %.0f ms over %.0f s (%.0f%% of its core) = %.2f ms per message; "
+            System.out.printf(Locale.ROOT, "app CPU %.0f ms over %.0f s (%.0f%% of its core) = %.2f ms per message, "
+                            + "%.2f ms without the JIT compiler's %.0f ms; "
                             + "model calls %d = %.2f per message; most calls at once on the model server so far %d%n",
                     cpuMs, seconds, cpuMs / seconds / 10, messages == 0 ? 0 : cpuMs / messages,
+                    messages == 0 ? 0 : (cpuMs - compilerMs) / messages, compilerMs,
                     modelCalls - before.modelCalls, messages == 0 ? 0 : (double) (modelCalls - before.modelCalls) / messages,
                     mostAtOnce);
         }
@@ -611,13 +624,25 @@ public final class LessonLoadBenchmark {
 
     private record App(Process process, String base, Path log) {
 
-        static App start(Path data, ScriptedModelServer server, int slots, Profile profile, boolean demo) throws Exception {
+        /**
+         * The app in its own JVM: on every core while {@code seeding} (this driver's affinity would
+         * otherwise be inherited), else on the app's core alone from the start, so that the JVM sizes
+         * its carrier, GC and compiler threads for the core it is measured on.
+         */
+        static App start(Path data, ScriptedModelServer server, int slots, Profile profile, boolean demo,
+                boolean seeding) throws Exception {
             Path log = Files.createTempFile("xueban-lesson-load-app", ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             int port = freePort();
-            // Both cores while seeding (this driver's affinity would be inherited); pinned to one before measuring.
-            List<String> command = new ArrayList<>(List.of("taskset", "-c", "0-" + (CORES - 1), java, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
+            List<String> command = new ArrayList<>(seeding
+                    ? List.of("taskset", "-c", "0-" + (CORES - 1), java)
+                    : List.of("taskset", "-c", APP_CORE, java, "-XX:ActiveProcessorCount=" + APP_CORE.split(",").length));
+            command.addAll(List.of("-Xmx2g", "--enable-native-access=ALL-UNNAMED"));
+            String jvm = System.getProperty("bench.app-jvm", "");
+            if (!jvm.isBlank()) {
+                command.addAll(Arrays.asList(jvm.strip().split("\\s+")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
                     "--server.port=" + port,
                     "--xueban.data-dir=" + data,
                     "--xueban.llm.mode=configured",
@@ -679,14 +704,6 @@ public final class LessonLoadBenchmark {
         }
 
         /** From here on the app runs on its own core, every thread of it. */
-        void pin() throws Exception {
-            int exit = new ProcessBuilder("taskset", "-a", "-p", "-c", APP_CORE, Long.toString(process.pid()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("taskset failed: is util-linux installed?");
-            }
-        }
-
         long cpuNanos() throws IOException {
             return BenchSupport.cpuNanos(process.pid());
         }
@@ -699,8 +716,25 @@ public final class LessonLoadBenchmark {
             Process info = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
             String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             info.waitFor();
-            var used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
-            return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+            // G1 prints one line for the heap; the serial collector (the JVM's choice on one core) one per generation.
+            long usedK = 0;
+            for (String line : text.lines().toList()) {
+                var used = java.util.regex.Pattern.compile("(heap|generation)\\s+total \\d+K, used (\\d+)K").matcher(line);
+                if (used.find()) {
+                    usedK += Long.parseLong(used.group(2));
+                }
+            }
+            return usedK == 0 ? -1 : usedK * 1024;
+        }
+
+        /** The classes holding the most live heap, as {@code jcmd GC.class_histogram} lists them. */
+        String histogram(int lines) throws Exception {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process info = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            info.waitFor();
+            return text.lines().skip(1).limit(lines + 2L).collect(java.util.stream.Collectors.joining("\n"));
         }
 
         /** Loads async-profiler into the app and runs one command (attaching from here; jcmd mangles the options). */
