@@ -2,6 +2,8 @@ package io.xueban.knowledge;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -20,8 +24,9 @@ import dev.langchain4j.model.embedding.onnx.bgesmallzhv15q.BgeSmallZhV15Quantize
 
 /**
  * Sentence embeddings computed in process with bge-small-zh-v1.5 (quantized ONNX, 512
- * dimensions). The model loads on first use; its tokenizer's native library is unpacked under
- * the data directory rather than the home folder.
+ * dimensions). The model loads in the background once the app is up (or on first use, with
+ * {@code xueban.knowledge.preload-embeddings=false}); its tokenizer's native library is unpacked
+ * under the data directory rather than the home folder.
  *
  * <p>ONNX Runtime releases its native environment in a JVM shutdown hook of its own, which runs
  * at the same time as every other hook: an embedding still running then crashes the process
@@ -50,6 +55,13 @@ public class Embeddings implements DisposableBean {
     }
 
     private final ExecutorService executor;
+    /**
+     * Queries are embedded here, not on the caller's thread: the model runs native code for a few
+     * milliseconds, which on a virtual thread would hold its carrier (on a one-core server, the
+     * only one) and every other request with it.
+     */
+    private final ExecutorService queryWorkers;
+    private final boolean preload;
     private final Path cacheDir;
     private volatile EmbeddingModel model;
     /** About 2 KB a query: 10,000 recent queries hold 20 MB. */
@@ -59,6 +71,24 @@ public class Embeddings implements DisposableBean {
         this.cacheDir = settings.cacheDir().toAbsolutePath();
         this.executor = Executors.newFixedThreadPool(Math.max(1, settings.embeddingThreads()),
                 Thread.ofPlatform().name("embedding-", 0).daemon().factory());
+        this.queryWorkers = Executors.newFixedThreadPool(Math.max(1, settings.embeddingThreads()),
+                Thread.ofPlatform().name("embedding-query-", 0).daemon().factory());
+        this.preload = settings.preloadEmbeddings();
+    }
+
+    /** Loads the model once the app is up, in the background, unless it should wait for its first use. */
+    @EventListener(ApplicationReadyEvent.class)
+    void preload() {
+        if (!preload) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("embedding-preload").start(() -> {
+            try {
+                model();
+            } catch (RuntimeException e) {
+                log.warn("The embedding model did not load at start-up; it is tried again on first use: {}", e.toString());
+            }
+        });
     }
 
     /** Unit-length vectors for passages, in order. */
@@ -78,8 +108,23 @@ public class Embeddings implements DisposableBean {
      */
     float[] query(String text) {
         checkNotExiting();
-        float[] vector = queries.get(text, q -> normalized(model().embed(q).content().vector()));
+        float[] vector = queries.getIfPresent(text);
+        if (vector == null) {
+            vector = onWorker(() -> normalized(model().embed(text).content().vector()));
+            queries.put(text, vector);
+        }
         return vector.clone();
+    }
+
+    private float[] onWorker(Callable<float[]> embedding) {
+        try {
+            return queryWorkers.submit(embedding).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding a query", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
     }
 
     /** A unit-length vector for a short text (a message), for features other than the library; cached like a query. */
@@ -142,5 +187,6 @@ public class Embeddings implements DisposableBean {
     @Override
     public void destroy() {
         executor.shutdownNow();
+        queryWorkers.shutdownNow();
     }
 }

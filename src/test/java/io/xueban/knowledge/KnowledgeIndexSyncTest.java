@@ -104,7 +104,7 @@ class KnowledgeIndexSyncTest {
 
     private KnowledgeIndex index(Path path) {
         KnowledgeSettings settings = new KnowledgeSettings(path, dir.resolve("cache"), DataSize.ofMegabytes(20), 500, 80,
-                Duration.ofHours(1), 1);
+                Duration.ofHours(1), 1, false);
         KnowledgeIndex index = new KnowledgeIndex(store, settings);
         index.start();
         return index;
