@@ -42,7 +42,7 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
  * around each model call; the model issues its request on the same thread, so the request is
  * attached to that exchange, and {@link Exchange#cancel()} closes the connection.
  *
- * <p>Every call runs on its own virtual thread, so a reply is read there with plain blocking
+ * <p>Every call runs on a thread of its own, so a reply is read there with plain blocking
  * reads (Apache HttpClient's classic API): one socket read per chunk the model server sends, no
  * selector thread, no hand-over between threads, nothing spent per token but reading and parsing
  * it. A streaming {@code execute} therefore returns when the stream has ended.

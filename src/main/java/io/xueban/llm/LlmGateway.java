@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,6 +64,14 @@ public class LlmGateway {
     private final FairQueue<Pending> queue = new FairQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final ScheduledExecutorService timers;
+    /**
+     * Each call in flight is read and relayed on a platform thread of its own (there are at most as
+     * many as the servers' slots, and the pool keeps them for the next calls). The OS schedules it
+     * the moment its server sends a token, ahead of whatever is queued for the virtual threads: a
+     * burst of new messages on a busy core does not hold up the replies already streaming.
+     */
+    private final ExecutorService callThreads =
+            Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("llm-call-", 0).factory());
     private final Map<ModelRole, Ewma> callSeconds = new EnumMap<>(ModelRole.class);
 
     LlmGateway(Backends backends, LlmSettings settings, GatewayMetrics metrics, UserRateLimiter rateLimiter,
@@ -369,7 +378,7 @@ public class LlmGateway {
 
     private void launch(List<Pending> starts) {
         for (Pending pending : starts) {
-            Thread.ofVirtual().name("llm-call").start(() -> run(pending));
+            callThreads.execute(() -> run(pending));
         }
     }
 
@@ -734,6 +743,7 @@ public class LlmGateway {
 
     void shutdown() {
         timers.shutdownNow();
+        callThreads.shutdownNow();
     }
 
     /** Exponentially weighted moving average of how long calls hold a slot. */
