@@ -169,6 +169,16 @@ class TutorService {
      * refused (429) before anything is written.
      */
     Begun begin(CurrentUser me, ConversationStore.Conversation conversation, String text) {
+        boolean student = me.is(Role.STUDENT);
+        try {
+            gateway.checkAdmissible(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), null);
+        } catch (LlmException full) {
+            // Told at once, without waiting at the door behind the messages being prepared; a message
+            // that calls for care is answered all the same (that reply needs no model).
+            if (!student || !moderation.check(me.schoolId(), text, Moderation.Direction.IN).flagged()) {
+                throw full;
+            }
+        }
         return door.pass(() -> beginInside(me, conversation, text));
     }
 
