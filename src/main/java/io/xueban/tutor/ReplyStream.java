@@ -135,6 +135,12 @@ final class ReplyStream implements TokenSink {
         if (finished) {
             return;
         }
+        if (!unsent.isEmpty()) {
+            writeUnsent(System.nanoTime()); // what the model wrote before it failed, as the stored reply keeps it
+            if (finished) {
+                return;
+            }
+        }
         finished = true;
         store.finish(turn.replyId(), text.toString(), ConversationStore.Status.FAILED, null);
         listener.failed(turn.replyId(), error);
