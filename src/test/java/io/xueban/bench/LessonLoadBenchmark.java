@@ -76,7 +76,7 @@ public final class LessonLoadBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 90));
     /** The embedded default loads the demo school (and its library) on first start; PostgreSQL does not. */
     private static final boolean DEMO = Boolean.parseBoolean(System.getProperty("bench.demo", "true"));
-    /** async-profiler's libasyncProfiler.so: with it, the first steady phase is profiled (itimer) to bench.profile-out. */
+    /** async-profiler's libasyncProfiler.so: with it, the first phase measured is profiled (itimer) to bench.profile-out. */
     private static final String PROFILER = System.getProperty("bench.profiler", "");
     private static final int CORES = Integer.getInteger("bench.cores", 2);
     /** The app's core, as taskset numbers them. */
@@ -215,8 +215,25 @@ public final class LessonLoadBenchmark {
             System.out.printf("warm-up (JIT): %d messages at 10/s, %d replies%n", run.sent.get(), run.completed.get());
         }
 
+        /** With bench.profiler, the first phase measured (the burst, or the first steady phase without one). */
+        private boolean startProfile() throws Exception {
+            boolean profiling = !PROFILER.isBlank() && !profiled;
+            if (profiling) {
+                app.profiler(PROFILER, "start,event=itimer,interval=1ms");
+            }
+            return profiling;
+        }
+
+        private void stopProfile() throws Exception {
+            profiled = true;
+            Path out = Path.of(System.getProperty("bench.profile-out", "target/lesson-load.collapsed")).toAbsolutePath();
+            app.profiler(PROFILER, "stop,file=" + out + ",collapsed");
+            System.out.println("profile of this phase: " + out);
+        }
+
         void burst(List<Student> students) throws Exception {
             Run run = new Run();
+            boolean profiling = startProfile();
             Usage before = Usage.of(app, server);
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 long start = System.nanoTime();
@@ -233,6 +250,9 @@ public final class LessonLoadBenchmark {
                 run.heapAtPeak = app.liveHeap();
             }
             Usage after = Usage.of(app, server);
+            if (profiling) {
+                stopProfile();
+            }
             System.out.printf("%n-- lesson-start burst: %d students, each one message within %d s --%n",
                     students.size(), BURST_WINDOW.toSeconds());
             run.printStatuses();
@@ -246,18 +266,12 @@ public final class LessonLoadBenchmark {
 
         void steady(List<Student> students, double rate, Duration length, double followUp) throws Exception {
             Run run = new Run();
-            boolean profiling = !PROFILER.isBlank() && !profiled;
-            if (profiling) {
-                app.profiler(PROFILER, "start,event=itimer,interval=1ms");
-            }
+            boolean profiling = startProfile();
             Usage before = Usage.of(app, server);
             openLoop(students, rate, length, run, followUp);
             Usage after = Usage.of(app, server);
             if (profiling) {
-                profiled = true;
-                Path out = Path.of(System.getProperty("bench.profile-out", "target/lesson-load.collapsed")).toAbsolutePath();
-                app.profiler(PROFILER, "stop,file=" + out + ",collapsed");
-                System.out.println("profile of this phase: " + out);
+                stopProfile();
             }
             System.out.printf("%n-- steady: %.1f messages/s for %d s, open loop, from %d students, %.0f%% of messages "
                             + "going on with a conversation --%n", rate, length.toSeconds(), students.size(), followUp * 100);
