@@ -1,6 +1,7 @@
 package io.xueban.tutor;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,30 +23,39 @@ final class ReplyPacing implements AutoCloseable {
 
     private final long intervalNanos;
     private final ScheduledExecutorService timer;
+    /**
+     * Platform threads, as the gateway reads replies on: the OS runs a due write at once, even
+     * while the virtual threads' carrier is busy with a burst of new requests; a slow client
+     * holds up only its own write.
+     */
+    private final ExecutorService writers;
 
     ReplyPacing(TutorSettings settings) {
         this.intervalNanos = settings.streamInterval().toNanos();
         this.timer = intervalNanos == 0 ? null : Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("reply-pacing").factory());
+        this.writers = intervalNanos == 0 ? null : Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name("reply-write-", 0).factory());
     }
 
     long intervalNanos() {
         return intervalNanos;
     }
 
-    /** Runs {@code write} after {@code delayNanos}, on a virtual thread of its own (a slow client holds up only itself). */
+    /** Runs {@code write} after {@code delayNanos}. */
     void later(Runnable write, long delayNanos) {
         if (timer == null) {
             write.run();
             return;
         }
-        timer.schedule(() -> Thread.ofVirtual().name("reply-write").start(write), delayNanos, TimeUnit.NANOSECONDS);
+        timer.schedule(() -> writers.execute(write), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void close() {
         if (timer != null) {
             timer.shutdownNow();
+            writers.shutdownNow();
         }
     }
 }
