@@ -730,12 +730,14 @@ public final class LessonLoadBenchmark {
             Process info = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.heap_info").redirectErrorStream(true).start();
             String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             info.waitFor();
-            // G1 prints one line for the heap; the serial collector (the JVM's choice on one core) one per generation.
+            // G1 prints one line for the heap ("garbage-first heap total …, used …"); the serial collector (the
+            // JVM's choice on one core) one per generation ("DefNew …", "Tenured …"); metaspace is not heap.
             long usedK = 0;
+            var used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K");
             for (String line : text.lines().toList()) {
-                var used = java.util.regex.Pattern.compile("(heap|generation)\\s+total \\d+K, used (\\d+)K").matcher(line);
-                if (used.find()) {
-                    usedK += Long.parseLong(used.group(2));
+                var match = used.matcher(line);
+                if (match.find() && !line.contains("Metaspace") && !line.contains("class space")) {
+                    usedK += Long.parseLong(match.group(1));
                 }
             }
             return usedK == 0 ? -1 : usedK * 1024;
