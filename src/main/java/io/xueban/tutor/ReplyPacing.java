@@ -42,12 +42,8 @@ final class ReplyPacing implements AutoCloseable {
         return intervalNanos;
     }
 
-    /** Runs {@code write} after {@code delayNanos}. */
+    /** Runs {@code write} after {@code delayNanos} (never asked with no interval: every write is then due at once). */
     void later(Runnable write, long delayNanos) {
-        if (timer == null) {
-            write.run();
-            return;
-        }
         timer.schedule(() -> writers.execute(write), delayNanos, TimeUnit.NANOSECONDS);
     }
 

@@ -45,8 +45,8 @@ final class ReplyStream implements TokenSink {
     private final StringBuilder unsent = new StringBuilder();
     private int checkedAt;
     private boolean finished;
-    private boolean wroteAny;
-    private long nextWriteNanos;
+    /** The first token goes at once. */
+    private long nextWriteNanos = System.nanoTime();
     private boolean writeScheduled;
     private volatile CallHandle handle;
 
@@ -88,7 +88,7 @@ final class ReplyStream implements TokenSink {
         }
         unsent.append(token);
         long now = System.nanoTime();
-        if (!wroteAny || now - nextWriteNanos >= 0) {
+        if (now - nextWriteNanos >= 0) {
             writeUnsent(now);
         } else if (!writeScheduled) {
             writeScheduled = true;
@@ -107,7 +107,6 @@ final class ReplyStream implements TokenSink {
     private void writeUnsent(long now) {
         String chunk = unsent.toString();
         unsent.setLength(0);
-        wroteAny = true;
         nextWriteNanos = now + pacing.intervalNanos();
         if (!listener.token(chunk)) {
             clientGone();

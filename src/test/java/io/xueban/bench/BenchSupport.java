@@ -40,10 +40,14 @@ final class BenchSupport {
 
     /** CPU time a process has used, user and system, from /proc. */
     static long cpuNanos(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime + stime
-        return ticks * 10_000_000L; // USER_HZ = 100
+        return ticks(Path.of("/proc/" + pid + "/stat")) * 10_000_000L; // USER_HZ = 100
+    }
+
+    /** utime + stime of a /proc stat file (a process's or a thread's), in clock ticks. */
+    private static long ticks(Path stat) throws IOException {
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -58,9 +62,7 @@ final class BenchSupport {
                     if (!Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
                         continue;
                     }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    ticks += ticks(task.resolve("stat"));
                 } catch (IOException threadEnded) {
                     // compiler threads come and go; one that ended took its time with it
                 }
