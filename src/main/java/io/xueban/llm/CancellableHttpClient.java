@@ -1,8 +1,11 @@
 package io.xueban.llm;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Proxy;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,16 +16,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
 
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SchemePortResolver;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.HttpClientConnectionOperator;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -46,6 +57,11 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
  * reads (Apache HttpClient's classic API): one socket read per chunk the model server sends, no
  * selector thread, no hand-over between threads, nothing spent per token but reading and parsing
  * it. A streaming {@code execute} therefore returns when the stream has ended.
+ *
+ * <p>An exchange can be paced ({@link Exchange#pace}): its socket is then read at most once per
+ * interval, so a reply streamed at 20 tokens a second costs one read, one parse of what came
+ * and one write to the client per interval instead of a wake-up and several system calls per
+ * token.
  */
 final class CancellableHttpClient implements dev.langchain4j.http.client.HttpClient, AutoCloseable {
 
@@ -66,7 +82,7 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
                 .setResponseTimeout(Timeout.of(readTimeout))
                 .build();
         this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                .setConnectionManager(new PacedConnections()
                         .setMaxConnPerRoute(MAX_CONNECTIONS_PER_SERVER)
                         .setMaxConnTotal(4 * MAX_CONNECTIONS_PER_SERVER)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -254,6 +270,39 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
 
         private volatile boolean cancelled;
         private volatile Runnable onCancel;
+        /** Read no more often than this (0: read as the bytes come); set and used on the reading thread. */
+        private long paceNanos;
+        private long nextReadNanos;
+        private Runnable beforePause;
+
+        /**
+         * From now on, read the reply at most once every {@code nanos}; before waiting for the
+         * next read, {@code flush} is run (it passes on the tokens of the last read). Called on
+         * the thread that reads the reply, from a callback of the parser.
+         */
+        void pace(long nanos, Runnable flush) {
+            this.beforePause = flush;
+            this.paceNanos = nanos;
+            this.nextReadNanos = System.nanoTime() + nanos;
+        }
+
+        /** Before each socket read on the reading thread: a paced exchange flushes, then waits for its time. */
+        void beforeRead() {
+            if (paceNanos == 0) {
+                return;
+            }
+            beforePause.run();
+            long wait = nextReadNanos - System.nanoTime();
+            if (wait > 0 && !cancelled) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+
+        void afterRead() {
+            if (paceNanos != 0) {
+                nextReadNanos = System.nanoTime() + paceNanos;
+            }
+        }
 
         /** What cancelling does: abort the HTTP request, or stop the built-in engine generating. */
         void attach(Runnable action) {
@@ -274,6 +323,64 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
 
         boolean cancelled() {
             return cancelled;
+        }
+    }
+
+    /** Connections over {@link PacedSocket}s (over TLS too: the TLS layer reads the plain socket under it). */
+    private static final class PacedConnections extends PoolingHttpClientConnectionManagerBuilder {
+
+        @Override
+        protected HttpClientConnectionOperator createConnectionOperator(SchemePortResolver ports, DnsResolver dns,
+                TlsSocketStrategy tls) {
+            return new DefaultHttpClientConnectionOperator(proxy -> proxy == null ? new PacedSocket() : new PacedSocket(proxy),
+                    ports, dns, RegistryBuilder.<TlsSocketStrategy>create().register(URIScheme.HTTPS.id, tls).build());
+        }
+    }
+
+    /** A socket whose reads keep the pace of the exchange being read on the current thread, if any. */
+    private static final class PacedSocket extends Socket {
+
+        private InputStream input;
+
+        PacedSocket() {
+        }
+
+        PacedSocket(Proxy proxy) {
+            super(proxy);
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (input == null) {
+                input = new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read() throws IOException {
+                        Exchange exchange = CURRENT.get();
+                        if (exchange != null) {
+                            exchange.beforeRead();
+                        }
+                        int value = super.read();
+                        if (exchange != null) {
+                            exchange.afterRead();
+                        }
+                        return value;
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        Exchange exchange = CURRENT.get();
+                        if (exchange != null) {
+                            exchange.beforeRead();
+                        }
+                        int count = super.read(buffer, offset, length);
+                        if (exchange != null) {
+                            exchange.afterRead();
+                        }
+                        return count;
+                    }
+                };
+            }
+            return input;
         }
     }
 

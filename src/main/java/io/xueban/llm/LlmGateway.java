@@ -462,6 +462,10 @@ public class LlmGateway {
                     pending.firstTokenNanos = System.nanoTime();
                     pending.firstTokenTimer.cancel(false);
                     metrics.firstToken(pending.role(), pending.firstTokenNanos - pending.startedNanos);
+                    long pace = pending.sink.paceNanos();
+                    if (pace > 0) {
+                        pending.exchange.pace(pace, this::flush);
+                    }
                 }
                 visible = pending.filter.accept(token);
             }
@@ -472,6 +476,20 @@ public class LlmGateway {
             // Tokens of one call arrive one after another from the same reader, so order holds.
             try {
                 pending.sink.onToken(visible);
+            } catch (RuntimeException clientGone) {
+                cancel(pending);
+            }
+        }
+
+        /** Between two paced reads: the sink passes on what the last read brought. */
+        private void flush() {
+            synchronized (pending) {
+                if (pending.state != Pending.State.RUNNING || pending.attempt != attempt) {
+                    return;
+                }
+            }
+            try {
+                pending.sink.flush();
             } catch (RuntimeException clientGone) {
                 cancel(pending);
             }

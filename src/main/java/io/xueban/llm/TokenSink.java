@@ -25,6 +25,20 @@ public interface TokenSink {
     /** Visible text (thinking removed). Throw to signal the client is gone: the call is cancelled. */
     void onToken(String text);
 
+    /**
+     * How often this sink passes tokens on to its reader, in nanoseconds; 0 (the default) for
+     * each token as it comes. Above 0, once the first token has come, the gateway reads the
+     * model server's stream no more often than that: the tokens sent meanwhile are read
+     * together and followed by one {@link #flush()}.
+     */
+    default long paceNanos() {
+        return 0;
+    }
+
+    /** The tokens of one read have all been given: pass on what waits (only for a sink that paces). */
+    default void flush() {
+    }
+
     /** The model asks for tools to be run (only for calls that offered tools); called just before {@code onComplete}. */
     default void onToolCalls(List<ToolExecutionRequest> calls) {
     }

@@ -14,6 +14,9 @@ import io.xueban.safety.Moderation;
  * end, and the reply is stored as it ends: complete, blocked, or failed (the model failed or the
  * client left, which also frees the model's slot). Tokens reach the client at the pace
  * {@link ReplyPacing} sets: what comes between two writes waits and goes out with the next.
+ * The gateway reads a model server's stream at that pace too, and flushes the stream after
+ * each read: then one read makes one write. A model that cannot be read so (the built-in
+ * engine) has its waiting tokens written by a timer instead.
  */
 final class ReplyStream implements TokenSink {
 
@@ -48,6 +51,8 @@ final class ReplyStream implements TokenSink {
     /** The first token goes at once. */
     private long nextWriteNanos = System.nanoTime();
     private boolean writeScheduled;
+    /** The gateway flushes after each read: tokens wait for the flush, not for a timer. */
+    private boolean flushedByReader;
     private volatile CallHandle handle;
 
     ReplyStream(TutorService.Turn turn, ConversationStore store, Moderation moderation, TutorService tutor,
@@ -87,12 +92,28 @@ final class ReplyStream implements TokenSink {
             }
         }
         unsent.append(token);
+        if (flushedByReader) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - nextWriteNanos >= 0) {
             writeUnsent(now);
         } else if (!writeScheduled) {
             writeScheduled = true;
             pacing.later(this::writeDue, nextWriteNanos - now);
+        }
+    }
+
+    @Override
+    public long paceNanos() {
+        return pacing.intervalNanos();
+    }
+
+    @Override
+    public synchronized void flush() {
+        flushedByReader = true;
+        if (!finished && !unsent.isEmpty()) {
+            writeUnsent(System.nanoTime());
         }
     }
 

@@ -439,6 +439,55 @@ class LlmGatewayTest {
         assertThat(format.get("json_schema").get("schema").get("properties").has("minutes")).isTrue();
     }
 
+    @Test
+    void aSinkThatPacesGetsTheTokensOfEachIntervalFromOneReadThenAFlush() throws Exception {
+        server.tokensPerSecond(100).replyTokens(40);
+        for (var backend : List.of(ollama("ollama", server, 1), TestGateways.openAi("vllm", server, 1))) {
+            gateway = gateway(settings(List.of(backend)));
+            Paced sink = new Paced(Duration.ofMillis(100));
+            gateway.stream(call(1, Priority.STUDENT, "paced " + backend.name()), sink);
+            sink.done.get(5, TimeUnit.SECONDS);
+            assertThat(sink.text()).as(backend.name()).isEqualTo("字".repeat(40));
+            // 40 tokens 10 ms apart, read every 100 ms: about 4 reads, each followed by a flush.
+            // Read as they come, every token would be a read and a flush of its own.
+            assertThat(sink.batches).as(backend.name()).hasSizeBetween(2, 8);
+            assertThat(sink.batches.stream().mapToInt(Integer::intValue).max().orElse(0)).as(backend.name())
+                    .isGreaterThanOrEqualTo(5);
+            gateway.shutdown();
+            gateway = null;
+        }
+    }
+
+    /** A sink writing every {@code pace}: counts the tokens each flush passes on. */
+    private static final class Paced extends TestGateways.Recorder {
+        final List<Integer> batches = new CopyOnWriteArrayList<>();
+        private final long paceNanos;
+        private int waiting;
+
+        Paced(Duration pace) {
+            this.paceNanos = pace.toNanos();
+        }
+
+        @Override
+        public synchronized void onToken(String token) {
+            super.onToken(token);
+            waiting++;
+        }
+
+        @Override
+        public long paceNanos() {
+            return paceNanos;
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (waiting > 0) {
+                batches.add(waiting);
+                waiting = 0;
+            }
+        }
+    }
+
     private TestGateways.Recorder submit(long user, Priority priority, List<String> order, String label) {
         TestGateways.Recorder recorder = new TestGateways.Recorder(order, label);
         gateway.stream(call(user, priority, label), recorder);

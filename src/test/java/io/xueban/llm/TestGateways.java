@@ -75,7 +75,7 @@ final class TestGateways {
     }
 
     /** Records what a streamed call delivered. */
-    static final class Recorder implements TokenSink {
+    static class Recorder implements TokenSink {
 
         final StringBuilder text = new StringBuilder();
         final List<String> tokens = new CopyOnWriteArrayList<>();
