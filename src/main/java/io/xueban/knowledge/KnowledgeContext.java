@@ -43,6 +43,11 @@ public class KnowledgeContext {
         return sources.toString().strip();
     }
 
+    /** Whether {@code prompt} (a message sent before) holds this passage's text as {@link #blocks} puts it. */
+    public boolean sentIn(Passage passage, String prompt) {
+        return prompt.contains(quoted(passage.text()));
+    }
+
     /** Text that cannot break out of its block. */
     static String quoted(String text) {
         return PromptTemplates.quoted(text);

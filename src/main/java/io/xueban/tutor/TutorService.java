@@ -380,7 +380,7 @@ class TutorService {
                 chat.add(m.role().equals("USER") ? UserMessage.from(m.text()) : AiMessage.from(m.text()));
             }
         }
-        String turnText = turnText(me, conversation, text, settings, student);
+        String turnText = turnText(me, conversation, text, settings, student, window);
         chat.add(UserMessage.from(turnText));
         LlmCall call = LlmCall.of(ModelRole.CHAT, student ? Priority.STUDENT : Priority.TEACHER, me.id(), chat)
                 .withTemperature(0.3);
@@ -424,14 +424,21 @@ class TutorService {
         return point != null ? point : window.getLast().id();
     }
 
-    /** The user's turn as the model gets it: this turn's passages and notes, then the words, quoted for a student. */
+    /**
+     * The user's turn as the model gets it: this turn's passages and notes, then the words, quoted
+     * for a student. A passage an earlier message of the window carries is not sent again: the
+     * model has it, and the turn costs the model server only what is new.
+     */
     private String turnText(CurrentUser me, ConversationStore.Conversation conversation, String text,
-            SafetySettings settings, boolean student) {
+            SafetySettings settings, boolean student, List<ConversationStore.PromptMessage> window) {
         // A student's every message is retrieved for, so cheaply, and not at all for "懂了" or "下一题"
         // (passages for those only lengthen the prompt); a teacher's rarer requests get both searches.
-        List<Passage> passages = !student ? retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, TEACHER_SOURCES))
-                : text.codePointCount(0, text.length()) <= SMALL_TALK_CHARS ? List.of()
-                : retriever.retrieveCheaply(KnowledgeQuery.of(me.schoolId(), text, STUDENT_SOURCES));
+        List<Passage> passages = (!student ? retriever.retrieve(KnowledgeQuery.of(me.schoolId(), text, TEACHER_SOURCES))
+                : text.codePointCount(0, text.length()) <= SMALL_TALK_CHARS ? List.<Passage>of()
+                : retriever.retrieveCheaply(KnowledgeQuery.of(me.schoolId(), text, STUDENT_SOURCES)))
+                .stream()
+                .filter(p -> window.stream().noneMatch(m -> m.role().equals("USER") && knowledgeContext.sentIn(p, m.text())))
+                .toList();
         StringBuilder context = new StringBuilder();
         if (!passages.isEmpty()) {
             context.append(knowledgeContext.blocks(passages)).append("\n\n");

@@ -3,6 +3,7 @@ package io.xueban.tutor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -26,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -312,6 +314,36 @@ class BuddyChatApiTest {
         assertThat(first.substring(0, shared)).contains("苏格拉底式").contains("安全");
         int canary = first.indexOf("XB-");
         assertThat(shared).isBetween(canary, canary + "XB-".length() + 12);
+    }
+
+    @Test
+    void aPassageGoesToTheModelOnceInAConversation() throws Exception {
+        String passage = "弦图由四个全等的直角三角形拼成，用两种方法表示大正方形的面积，就能证明勾股定理。";
+        long document = json.readTree(mvc.perform(multipart("/api/knowledge/documents")
+                        .file(new MockMultipartFile("file", "弦图.md", "text/markdown",
+                                ("# 弦图证明\n" + passage + "\n").getBytes(StandardCharsets.UTF_8)))
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString()).get("id").asLong();
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!read("/api/knowledge/documents/" + document, schools.bearer(school.teacher1Name()))
+                .get("status").asString().equals("READY")) {
+            assertThat(System.nanoTime()).as("the document is indexed in time").isLessThan(until);
+            Thread.sleep(50);
+        }
+        acceptPolicy(student);
+        long conversation = conversation(student);
+
+        chat(student, conversation, "弦图怎么证明勾股定理？");
+        assertThat(promptOfLastReply()).contains(passage);
+        chat(student, conversation, "弦图里的大正方形面积怎么表示？");
+        String second = promptOfLastReply();
+
+        // Sent with the first message, the passage is in the second prompt once: with the first message.
+        assertThat(second.split(passage, -1)).hasSize(2);
+        assertThat(second.substring(second.lastIndexOf("<user>"))).doesNotContain("<资料");
+        // A new conversation gets it again.
+        chat(student, conversation(student), "弦图里的大正方形面积怎么表示？");
+        assertThat(promptOfLastReply()).contains(passage);
     }
 
     @Test
