@@ -69,22 +69,27 @@ final class CancellableHttpClient implements dev.langchain4j.http.client.HttpCli
     private static final int MAX_ERROR_BODY = 8192;
     /** Headers the client writes itself from the request (HttpClient refuses them set twice). */
     private static final Set<String> OWN_HEADERS = Set.of("content-length", "transfer-encoding", "host", "connection");
-    /** Above any server's slots: the gateway bounds the calls in flight, the pool only keeps connections. */
-    private static final int MAX_CONNECTIONS_PER_SERVER = 1024;
+    /** Beyond the calls the gateway lets through: health checks and model listings. */
+    private static final int SPARE_CONNECTIONS = 16;
 
     private final CloseableHttpClient http;
     /** For a request outside the gateway, whose timers do not watch it: a limit on each read. */
     private final RequestConfig unwatched;
 
-    CancellableHttpClient(Duration connectTimeout, Duration readTimeout) {
+    /**
+     * @param slots the model servers' slots together: the gateway never has more calls in flight,
+     *              so a call never waits for a connection of the pool (which would look like a
+     *              failing server)
+     */
+    CancellableHttpClient(Duration connectTimeout, Duration readTimeout, int slots) {
         this.unwatched = RequestConfig.custom()
                 .setConnectionRequestTimeout(Timeout.of(connectTimeout))
                 .setResponseTimeout(Timeout.of(readTimeout))
                 .build();
         this.http = HttpClients.custom()
                 .setConnectionManager(new PacedConnections()
-                        .setMaxConnPerRoute(MAX_CONNECTIONS_PER_SERVER)
-                        .setMaxConnTotal(4 * MAX_CONNECTIONS_PER_SERVER)
+                        .setMaxConnPerRoute(slots + SPARE_CONNECTIONS)
+                        .setMaxConnTotal(slots + SPARE_CONNECTIONS)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(connectTimeout))
                                 // No timer per read: the gateway's first-token and total limits close a stalled call.

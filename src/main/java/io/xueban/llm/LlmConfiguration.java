@@ -25,7 +25,8 @@ class LlmConfiguration {
     /** One HTTP client for every model server, so that the gateway can abort any exchange. */
     @Bean
     CancellableHttpClient llmHttpClient(LlmSettings settings) {
-        return new CancellableHttpClient(settings.timeouts().connect(), settings.timeouts().total());
+        return new CancellableHttpClient(settings.timeouts().connect(), settings.timeouts().total(),
+                settings.serverSlots());
     }
 
     /** The configured model servers and their LangChain4j models. */

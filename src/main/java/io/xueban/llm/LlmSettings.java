@@ -34,6 +34,11 @@ record LlmSettings(
         return "embedded".equalsIgnoreCase(mode);
     }
 
+    /** The configured model servers' slots together: the most calls the gateway has in flight on them. */
+    int serverSlots() {
+        return backends == null ? 0 : backends.stream().mapToInt(b -> Math.max(1, b.slots())).sum();
+    }
+
     /**
      * The built-in model (llama.cpp in process): a GGUF file fetched once from {@code url} into
      * {@code modelsDir} and checked against {@code size} and {@code sha256}, or an existing file at

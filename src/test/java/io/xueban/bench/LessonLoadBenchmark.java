@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -289,7 +290,7 @@ public final class LessonLoadBenchmark {
             server.tokensPerSecond(10_000);
             Run warm = new Run();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(64);
+                Semaphore slots = new Semaphore(64);
                 for (Student student : students) {
                     slots.acquire();
                     pool.submit(() -> {
@@ -305,6 +306,7 @@ public final class LessonLoadBenchmark {
             server.tokensPerSecond(wide.tokensPerSecond());
             Run run = new Run();
             long idleHeap = app.liveHeap();
+            Map<String, long[]> idleClasses = HISTOGRAM > 0 ? app.histogram() : Map.of();
             Duration ramp = Duration.ofSeconds(60);
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 long start = System.nanoTime();
@@ -321,7 +323,8 @@ public final class LessonLoadBenchmark {
                 run.openAtPeak = run.open.get();
                 run.heapAtPeak = app.liveHeap();
                 if (HISTOGRAM > 0) {
-                    System.out.println("live heap at the plateau by class:\n" + app.histogram(HISTOGRAM));
+                    System.out.println("live heap at the plateau less the idle heap, by class, per open stream:\n"
+                            + App.growth(idleClasses, app.histogram(), run.openAtPeak, HISTOGRAM));
                 }
             }
             double gap = 1000 / wide.tokensPerSecond();
@@ -763,14 +766,37 @@ public final class LessonLoadBenchmark {
             return usedK == 0 ? -1 : usedK * 1024;
         }
 
-        /** The classes holding the most live heap, as {@code jcmd GC.class_histogram} lists them. */
-        String histogram(int lines) throws Exception {
+        /** Live instances and bytes by class, as {@code jcmd GC.class_histogram} counts them (after a full collection). */
+        Map<String, long[]> histogram() throws Exception {
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             Process info = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.class_histogram")
                     .redirectErrorStream(true).start();
             String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             info.waitFor();
-            return text.lines().skip(1).limit(lines + 2L).collect(java.util.stream.Collectors.joining("\n"));
+            Map<String, long[]> classes = new HashMap<>();
+            var row = java.util.regex.Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+            for (String line : text.lines().toList()) {
+                var match = row.matcher(line);
+                if (match.find()) {
+                    classes.put(match.group(3), new long[] {Long.parseLong(match.group(1)), Long.parseLong(match.group(2))});
+                }
+            }
+            return classes;
+        }
+
+        /** The classes that grew most from {@code before} to {@code after}, per open stream. */
+        static String growth(Map<String, long[]> before, Map<String, long[]> after, int open, int lines) {
+            StringBuilder text = new StringBuilder("      bytes/stream  instances/stream  class\n");
+            after.entrySet().stream()
+                    .map(e -> {
+                        long[] was = before.getOrDefault(e.getKey(), new long[2]);
+                        return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0], e.getValue()[1] - was[1]});
+                    })
+                    .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                    .limit(lines)
+                    .forEach(e -> text.append(String.format(Locale.ROOT, "  %14.0f  %16.1f  %s%n",
+                            (double) e.getValue()[1] / open, (double) e.getValue()[0] / open, e.getKey())));
+            return text.toString();
         }
 
         /** Loads async-profiler into the app and runs one command (attaching from here; jcmd mangles the options). */

@@ -60,7 +60,7 @@ final class TestGateways {
 
     static LlmGateway gateway(LlmSettings settings) {
         Backends backends = new Backends(settings, new CancellableHttpClient(settings.timeouts().connect(),
-                settings.timeouts().total()), JsonMapper.builder().build(), Clock.systemUTC());
+                settings.timeouts().total(), settings.serverSlots()), JsonMapper.builder().build(), Clock.systemUTC());
         backends.probe();
         return new LlmGateway(backends, settings, new GatewayMetrics(new SimpleMeterRegistry()),
                 new UserRateLimiter(settings.rateLimit().perMinute()),
