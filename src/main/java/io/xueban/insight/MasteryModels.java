@@ -1,10 +1,13 @@
 package io.xueban.insight;
 
-/** Which mastery model the service uses; chosen by the evaluation in BENCHMARKS.md. */
+/** Which model the service uses for what; chosen by the evaluations in BENCHMARKS.md. */
 final class MasteryModels {
 
-    /** The model with the higher mean AUC over both evaluation data sets. */
-    static final String DEFAULT = "PFA";
+    /** Whether a point is mastered: the hidden-state model, against the truth of a simulated term. */
+    static final String MASTERY = "hidden-state tracing";
+
+    /** The chance of answering a given item right: the model with the higher mean next-answer AUC. */
+    static final String PREDICTION = "PFA";
 
     private MasteryModels() {
     }

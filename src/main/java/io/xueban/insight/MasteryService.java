@@ -27,10 +27,11 @@ import io.xueban.curriculum.Items;
 import io.xueban.system.Db;
 
 /**
- * Per-student, per-knowledge-point mastery under the school's performance-factors model. Every
- * recorded answer updates the student's state in the same transaction (constant time per
- * answer; the rows of the students involved are locked while they change). An admin's refit
- * estimates the model from all stored answers and replays every student's history through it.
+ * Per-student, per-knowledge-point mastery under the school's models (whether a point is mastered:
+ * {@link MasteryTracing}; the chance of a given item: {@link PerformanceFactors}). Every recorded
+ * answer updates the student's state in the same transaction (constant time per answer; the rows
+ * of the students involved are locked while they change). An admin's refit estimates both models
+ * from all stored answers and replays every student's history through them.
  */
 @Service
 public class MasteryService {
@@ -68,7 +69,7 @@ public class MasteryService {
         Map<Long, StudentSnapshot.KnowledgePointState> points = new HashMap<>();
         for (long kp : kps) {
             int[] c = state.counts.getOrDefault(kp, new int[2]);
-            double probability = model.mastery(kp, state.ability, c[0], c[1]);
+            double probability = state.mastered(model, kp);
             points.put(kp, new StudentSnapshot.KnowledgePointState(probability, settings.level(probability, c[0] + c[1]),
                     c[0] + c[1]));
         }
@@ -102,20 +103,32 @@ public class MasteryService {
 
     private SchoolModel load(long schoolId) {
         Map<Long, SchoolModel.Terms> terms = new HashMap<>();
+        Map<Long, MasteryTracing.PointParameters> points = new HashMap<>();
         Instant[] fittedAt = {null};
-        jdbc.sql("SELECT kp_id, base, success_weight, failure_weight, fitted_at FROM mastery_kp_param WHERE school_id = ?")
+        jdbc.sql("SELECT kp_id, base, success_weight, failure_weight, fitted_at, prior, learn, forget"
+                        + " FROM mastery_kp_param WHERE school_id = ?")
                 .param(schoolId)
                 .query(rs -> {
                     terms.put(rs.getLong(1), new SchoolModel.Terms(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)));
                     fittedAt[0] = Db.instant(rs, "fitted_at");
+                    Double prior = Db.nullableDouble(rs, "prior");
+                    if (prior != null) {
+                        points.put(rs.getLong(1), new MasteryTracing.PointParameters(prior, rs.getDouble("learn"),
+                                rs.getDouble("forget")));
+                    }
                 });
         Map<Long, Double> difficulty = new HashMap<>();
-        jdbc.sql("SELECT item_id, difficulty FROM mastery_item_param WHERE school_id = ?")
+        Map<Long, MasteryTracing.ItemParameters> chances = new HashMap<>();
+        jdbc.sql("SELECT item_id, difficulty, guess, slip FROM mastery_item_param WHERE school_id = ?")
                 .param(schoolId)
                 .query(rs -> {
                     difficulty.put(rs.getLong(1), rs.getDouble(2));
+                    Double guess = Db.nullableDouble(rs, "guess");
+                    if (guess != null) {
+                        chances.put(rs.getLong(1), new MasteryTracing.ItemParameters(guess, rs.getDouble("slip")));
+                    }
                 });
-        return SchoolModel.of(items.facts(schoolId), terms, difficulty, fittedAt[0]);
+        return SchoolModel.of(items.facts(schoolId), terms, difficulty, chances, points, fittedAt[0]);
     }
 
     /** Updates the students' mastery with answers just stored, in the transaction that stored them. */
@@ -208,19 +221,20 @@ public class MasteryService {
             students.add(new Object[] {state.ability, state.precision, state.answers, Db.utc(now), id});
             for (long kp : touched.getOrDefault(id, Set.of())) {
                 int[] c = state.counts.get(kp);
+                double mastered = state.mastered.get(kp);
                 if (state.stored.contains(kp)) {
-                    updates.add(new Object[] {c[0], c[1], Db.utc(now), id, kp});
+                    updates.add(new Object[] {c[0], c[1], mastered, Db.utc(now), id, kp});
                 } else {
-                    inserts.add(new Object[] {schoolId, id, kp, c[0], c[1], Db.utc(now)});
+                    inserts.add(new Object[] {schoolId, id, kp, c[0], c[1], mastered, Db.utc(now)});
                 }
             }
         });
         batch.batchUpdate("UPDATE mastery_student SET ability = ?, precision = ?, answers = ?, updated_at = ? WHERE student_id = ?",
                 students);
-        batch.batchUpdate("UPDATE mastery SET successes = ?, failures = ?, updated_at = ? WHERE student_id = ? AND kp_id = ?",
-                updates);
-        batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                inserts);
+        batch.batchUpdate("UPDATE mastery SET successes = ?, failures = ?, mastered = ?, updated_at = ?"
+                + " WHERE student_id = ? AND kp_id = ?", updates);
+        batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, mastered, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", inserts);
         states.forEach((id, state) -> {
             state.updatedAt = now;
             touched.getOrDefault(id, Set.of()).forEach(state.stored::add);
@@ -256,11 +270,15 @@ public class MasteryService {
 
     /** The students' right and wrong answers per knowledge point, into their states. */
     private void loadCounts(List<Long> students, Map<Long, StudentState> states) {
-        jdbc.sql("SELECT student_id, kp_id, successes, failures FROM mastery WHERE student_id IN (:ids)")
+        jdbc.sql("SELECT student_id, kp_id, successes, failures, mastered FROM mastery WHERE student_id IN (:ids)")
                 .param("ids", students)
                 .query(rs -> {
                     StudentState state = states.get(rs.getLong(1));
                     state.counts.put(rs.getLong(2), new int[] {rs.getInt(3), rs.getInt(4)});
+                    Double mastered = Db.nullableDouble(rs, "mastered");
+                    if (mastered != null) {
+                        state.mastered.put(rs.getLong(2), mastered);
+                    }
                     state.stored.add(rs.getLong(2));
                 });
     }
@@ -306,27 +324,42 @@ public class MasteryService {
         pfa.fit(new ArrayList<>(histories.values()), facts.size(), kpIds.size());
         double[] difficulty = pfa.difficulties();
         double[][] terms = pfa.knowledgePointTerms();
+        double[] guesses = new double[facts.size()];
+        for (ItemFacts item : facts) {
+            guesses[itemIndex.get(item.id())] = MasteryTracing.guessBefore(item.type(),
+                    item.options() == null ? 0 : item.options().size());
+        }
+        MasteryTracing tracing = new MasteryTracing(guesses);
+        tracing.fit(new ArrayList<>(histories.values()), facts.size(), kpIds.size());
 
         Instant now = now();
         jdbc.sql("DELETE FROM mastery_kp_param WHERE school_id = ?").param(schoolId).update();
         jdbc.sql("DELETE FROM mastery_item_param WHERE school_id = ?").param(schoolId).update();
         List<Object[]> kpRows = new ArrayList<>();
         Map<Long, SchoolModel.Terms> fittedTerms = new HashMap<>();
+        Map<Long, MasteryTracing.PointParameters> fittedPoints = new HashMap<>();
         for (int k = 0; k < kpIds.size(); k++) {
-            kpRows.add(new Object[] {schoolId, kpIds.get(k), terms[0][k], terms[1][k], terms[2][k], Db.utc(now)});
+            MasteryTracing.PointParameters point = tracing.point(k);
+            kpRows.add(new Object[] {schoolId, kpIds.get(k), terms[0][k], terms[1][k], terms[2][k], point.prior(),
+                    point.learn(), point.forget(), Db.utc(now)});
             fittedTerms.put(kpIds.get(k), new SchoolModel.Terms(terms[0][k], terms[1][k], terms[2][k]));
+            fittedPoints.put(kpIds.get(k), point);
         }
-        batch.batchUpdate("INSERT INTO mastery_kp_param (school_id, kp_id, base, success_weight, failure_weight, fitted_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", kpRows);
+        batch.batchUpdate("INSERT INTO mastery_kp_param (school_id, kp_id, base, success_weight, failure_weight, prior, learn,"
+                + " forget, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", kpRows);
         List<Object[]> itemRows = new ArrayList<>();
         Map<Long, Double> fittedDifficulty = new HashMap<>();
+        Map<Long, MasteryTracing.ItemParameters> fittedChances = new HashMap<>();
         for (ItemFacts item : facts) {
             double b = difficulty[itemIndex.get(item.id())];
-            itemRows.add(new Object[] {schoolId, item.id(), b});
+            MasteryTracing.ItemParameters chances = tracing.item(itemIndex.get(item.id()));
+            itemRows.add(new Object[] {schoolId, item.id(), b, chances.guess(), chances.slip()});
             fittedDifficulty.put(item.id(), b);
+            fittedChances.put(item.id(), chances);
         }
-        batch.batchUpdate("INSERT INTO mastery_item_param (school_id, item_id, difficulty) VALUES (?, ?, ?)", itemRows);
-        SchoolModel model = SchoolModel.of(facts, fittedTerms, fittedDifficulty, now);
+        batch.batchUpdate("INSERT INTO mastery_item_param (school_id, item_id, difficulty, guess, slip) VALUES (?, ?, ?, ?, ?)",
+                itemRows);
+        SchoolModel model = SchoolModel.of(facts, fittedTerms, fittedDifficulty, fittedChances, fittedPoints, now);
 
         jdbc.sql("DELETE FROM mastery WHERE school_id = ?").param(schoolId).update();
         jdbc.sql("DELETE FROM mastery_student WHERE school_id = ?").param(schoolId).update();
@@ -338,12 +371,13 @@ public class MasteryService {
                 state.observe(model, answer[0], answer[1] == 1);
             }
             studentRows.add(new Object[] {schoolId, student, state.ability, state.precision, state.answers, Db.utc(now)});
-            state.counts.forEach((kp, c) -> countRows.add(new Object[] {schoolId, student, kp, c[0], c[1], Db.utc(now)}));
+            state.counts.forEach((kp, c) -> countRows.add(new Object[] {schoolId, student, kp, c[0], c[1],
+                    state.mastered.get(kp), Db.utc(now)}));
         });
         batch.batchUpdate("INSERT INTO mastery_student (school_id, student_id, ability, precision, answers, updated_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", studentRows);
-        batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", countRows);
+        batch.batchUpdate("INSERT INTO mastery (school_id, student_id, kp_id, successes, failures, mastered, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", countRows);
         models.put(schoolId, model);
         Db.afterCommit(cache::clear);
         long millis = (System.nanoTime() - start) / 1_000_000;

@@ -4,9 +4,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code xueban.insight.mastery.*}: a knowledge point is mastered (熟练) when the predicted
- * chance of answering a typical item of it right is at least {@code mastered} after at least
- * {@code min-attempts} answers; at least {@code partial} is 基本掌握.
+ * {@code xueban.insight.mastery.*}: a knowledge point is mastered (熟练) when the probability that
+ * the student has mastered it (the hidden-state model's) is at least {@code mastered} after at
+ * least {@code min-attempts} answers; at least {@code partial} is 基本掌握.
  */
 @ConfigurationProperties("xueban.insight.mastery")
 record MasterySettings(

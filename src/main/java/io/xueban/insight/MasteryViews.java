@@ -86,13 +86,13 @@ class MasteryViews {
         for (KnowledgePoint kp : knowledgePoints.list(schoolId, subjectId)) {
             int[] counts = state.counts.getOrDefault(kp.id(), new int[2]);
             int attempts = counts[0] + counts[1];
-            double probability = model.mastery(kp.id(), state.ability, counts[0], counts[1]);
+            double probability = state.mastered(model, kp.id());
             MasteryLevel level = settings.level(probability, attempts);
             List<double[]> answers = byKp.getOrDefault(kp.id(), List.of());
             rows.add(new KpMastery(kp.id(), kp.code(), kp.name(), probability, level, label(level, locale), attempts,
-                    counts[0], cognitiveLevel(model, answers), explanation(model, answers, counts, probability, locale)));
+                    counts[0], cognitiveLevel(model, answers), explanation(model, answers, counts, locale)));
         }
-        return new StudentMastery(studentId, MasteryModels.DEFAULT, model.fittedAt(), rows);
+        return new StudentMastery(studentId, MasteryModels.MASTERY, model.fittedAt(), rows);
     }
 
     ClassMastery classMatrix(long schoolId, long classId, Long subjectId) {
@@ -115,7 +115,7 @@ class MasteryViews {
             List<Cell> cells = new ArrayList<>();
             for (int k = 0; k < kps.size(); k++) {
                 int[] counts = state.counts.getOrDefault(kps.get(k).id(), new int[2]);
-                double probability = model.mastery(kps.get(k).id(), state.ability, counts[0], counts[1]);
+                double probability = state.mastered(model, kps.get(k).id());
                 MasteryLevel level = settings.level(probability, counts[0] + counts[1]);
                 cells.add(new Cell(probability, level));
                 sums[k] += probability;
@@ -154,8 +154,7 @@ class MasteryViews {
     }
 
     /** "最近 4 次作答对了 3 次，答错的正是其中最难的一道；累计 …" */
-    private String explanation(SchoolModel model, List<double[]> answers, int[] counts, double probability,
-            Locale locale) {
+    private String explanation(SchoolModel model, List<double[]> answers, int[] counts, Locale locale) {
         if (answers.isEmpty() && counts[0] + counts[1] == 0) {
             return messages.getMessage("mastery.explain.none", null, locale);
         }
@@ -179,8 +178,7 @@ class MasteryViews {
             text.append(messages.getMessage("mastery.explain.hardest-wrong", null, locale));
         }
         text.append(messages.getMessage("mastery.explain.total", new Object[] {
-                String.valueOf(counts[0] + counts[1]), String.valueOf(counts[0]),
-                String.valueOf(Math.round(probability * 100))}, locale));
+                String.valueOf(counts[0] + counts[1]), String.valueOf(counts[0])}, locale));
         return text.toString();
     }
 
@@ -190,7 +188,7 @@ class MasteryViews {
 
     static Map<String, Object> refitSummary(MasteryService.Refit refit) {
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("model", MasteryModels.DEFAULT);
+        summary.put("model", MasteryModels.MASTERY);
         summary.put("students", refit.students());
         summary.put("responses", refit.responses());
         summary.put("items", refit.items());

@@ -11,12 +11,17 @@ import io.xueban.curriculum.BloomLevel;
 import io.xueban.curriculum.ItemFacts;
 
 /**
- * A school's performance-factors model with the items it applies to: logit P(right) = θ − b_i +
- * Σ_k (β_k + γ_k·successes_k + ρ_k·failures_k). Before the first fit, every knowledge point gets
- * the same modest terms and items their IRT difficulty (or 0).
+ * A school's two models with the items they apply to. Whether a student has mastered a point is
+ * the hidden-state model's ({@link MasteryTracing}: each item's guess and slip, each point's
+ * prior, learn and forget chances). How likely the student is to answer a given item right is
+ * the performance-factors model's: logit P(right) = θ − b_i + Σ_k (β_k + γ_k·successes_k +
+ * ρ_k·failures_k). Before the first fit, every knowledge point gets the same modest terms and
+ * chances, and items their IRT difficulty (or 0) and a guess from their type.
  */
 record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, Map<Long, List<Long>> itemKps,
-        Map<Long, BloomLevel> itemBloom, Map<Long, Double> typicalDifficulty, Instant fittedAt) {
+        Map<Long, BloomLevel> itemBloom, Map<Long, Double> typicalDifficulty,
+        Map<Long, MasteryTracing.ItemParameters> itemChances, Map<Long, MasteryTracing.PointParameters> pointChances,
+        Instant fittedAt) {
 
     /** β, γ, ρ of one knowledge point. */
     record Terms(double base, double success, double failure) {
@@ -26,7 +31,9 @@ record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, M
     static final Terms UNFITTED = new Terms(0.0, 0.15, -0.1);
 
     static SchoolModel of(List<ItemFacts> items, Map<Long, Terms> fittedTerms, Map<Long, Double> fittedDifficulty,
+            Map<Long, MasteryTracing.ItemParameters> fittedChances, Map<Long, MasteryTracing.PointParameters> pointChances,
             Instant fittedAt) {
+        Map<Long, MasteryTracing.ItemParameters> chances = new HashMap<>();
         Map<Long, List<Long>> itemKps = new HashMap<>();
         Map<Long, BloomLevel> bloom = new HashMap<>();
         Map<Long, Double> difficulty = new HashMap<>();
@@ -36,6 +43,9 @@ record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, M
             bloom.put(item.id(), item.bloomLevel());
             double b = fittedDifficulty.getOrDefault(item.id(), item.difficulty() == null ? 0.0 : item.difficulty());
             difficulty.put(item.id(), b);
+            chances.put(item.id(), fittedChances.getOrDefault(item.id(), new MasteryTracing.ItemParameters(
+                    MasteryTracing.guessBefore(item.type(), item.options() == null ? 0 : item.options().size()),
+                    MasteryTracing.DEFAULT_ITEM.slip())));
             for (long kp : item.kpIds()) {
                 byKp.computeIfAbsent(kp, k -> new ArrayList<>()).add(b);
             }
@@ -46,7 +56,15 @@ record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, M
             Collections.sort(sorted);
             typical.put(kp, sorted.get(sorted.size() / 2));
         });
-        return new SchoolModel(fittedTerms, difficulty, itemKps, bloom, typical, fittedAt);
+        return new SchoolModel(fittedTerms, difficulty, itemKps, bloom, typical, chances, pointChances, fittedAt);
+    }
+
+    MasteryTracing.PointParameters chances(long kp) {
+        return pointChances.getOrDefault(kp, MasteryTracing.DEFAULT_POINT);
+    }
+
+    MasteryTracing.ItemParameters chancesOfItem(long item) {
+        return itemChances.getOrDefault(item, MasteryTracing.DEFAULT_ITEM);
     }
 
     Terms terms(long kp) {
@@ -64,11 +82,4 @@ record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, M
         return z;
     }
 
-    /** Predicted chance of answering a typical item of the knowledge point right. */
-    double mastery(long kp, double ability, int successes, int failures) {
-        Terms t = terms(kp);
-        double z = ability - typicalDifficulty.getOrDefault(kp, 0.0) + t.base() + t.success() * successes
-                + t.failure() * failures;
-        return PerformanceFactors.sigmoid(z);
-    }
 }

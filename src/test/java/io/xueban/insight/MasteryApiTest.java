@@ -55,6 +55,9 @@ class MasteryApiTest {
             answer(school, school.choiceItem(), "A");
             probabilities.add(kp(mastery(school.student1Name(), school.student1()), school.kp1()).get("probability").asDouble());
         }
+        // Four right answers in a row: mastered, at least 基本掌握.
+        assertThat(kp(mastery(school.student1Name(), school.student1()), school.kp1()).get("level").asString())
+                .isIn("PARTIAL", "MASTERED");
         answer(school, school.choiceItem(), "B");
         JsonNode after = kp(mastery(school.student1Name(), school.student1()), school.kp1());
 

@@ -1,0 +1,49 @@
+package io.xueban.insight;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Schools whose students' states were written before the hidden-state model (their rows have no
+ * probability of mastery) are refitted once, in the background after start-up: their stored
+ * answers are replayed through the new model.
+ */
+@Component
+class MasteryMigration {
+
+    private static final Logger log = LoggerFactory.getLogger(MasteryMigration.class);
+
+    private final JdbcClient jdbc;
+    private final MasteryService mastery;
+
+    MasteryMigration(JdbcClient jdbc, MasteryService mastery) {
+        this.jdbc = jdbc;
+        this.mastery = mastery;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void refitOldStates() {
+        List<Long> schools = jdbc.sql("SELECT DISTINCT school_id FROM mastery WHERE mastered IS NULL")
+                .query(Long.class).list();
+        if (schools.isEmpty()) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("mastery-migration").start(() -> {
+            for (long school : schools) {
+                try {
+                    MasteryService.Refit refit = mastery.refit(school);
+                    log.info("School {}: mastery recomputed under the hidden-state model ({} students, {} answers)",
+                            school, refit.students(), refit.responses());
+                } catch (RuntimeException e) {
+                    log.warn("School {}: mastery could not be recomputed; an admin can refit it", school, e);
+                }
+            }
+        });
+    }
+}
