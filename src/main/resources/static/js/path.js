@@ -1,6 +1,6 @@
 /* A student's learning path: next steps with reasons, library passages, items answered in the page. */
 (() => {
-  const {t, el, api, guard, flash, markdown, percent} = X;
+  const {t, el, api, guard, flash, markdown} = X;
   const student = document.getElementById('main').dataset.student;
   const stepsList = document.getElementById('steps');
   const LETTERS = 'ABCDEFGHIJ';
@@ -10,7 +10,8 @@
     const form = el('form', {class: 'item', dataset: {item: item.itemId}});
     const stem = el('div', {class: 'stem markdown'});
     markdown(stem, item.stem);
-    form.append(el('p', {class: 'muted small'}, t('path.item', item.code, percent(item.predictedSuccess))), stem);
+    // A student sees no chances of success, only what to do.
+    form.append(el('p', {class: 'muted small'}, t('path.item', item.code)), stem);
     if (item.type === 'SINGLE_CHOICE' || item.type === 'MULTIPLE_CHOICE') {
       const type = item.type === 'SINGLE_CHOICE' ? 'radio' : 'checkbox';
       const group = el('fieldset', {}, el('legend', {class: 'visually-hidden'}, t('path.choose')));
@@ -61,12 +62,21 @@
       el('h2', {}, `${index + 1}. ${s.name} `, el('span', {class: 'badge'}, t(`path.kind.${s.kind}`))),
       el('p', {}, s.explanation),
       s.teacherNote ? el('p', {class: 'note'}, t('path.teacher-note', s.teacherNote)) : null,
-      s.recall !== null && s.recall !== undefined ? el('p', {class: 'muted small'}, t('path.recall', percent(s.recall))) : null,
+      s.kind === 'REVIEW' ? el('p', {class: 'muted small'}, t('path.recall')) : null,
       resources,
       s.items.map(answerForm));
   }
 
+  /** The points the student has answered, each with its level and why in a sentence (no percentages). */
+  function point(k) {
+    return el('li', {dataset: {kp: k.kpId}}, el('strong', {}, k.name), ' ',
+      el('span', {class: `badge level-${k.level.toLowerCase()}`}, k.levelLabel), ' ',
+      el('span', {class: 'muted small'}, k.explanation));
+  }
+
   async function load() {
+    const mastery = await api('GET', `/api/students/${student}/mastery`);
+    X.list(document.getElementById('points'), mastery.knowledgePoints.filter(k => k.attempts > 0), point, 'path.points-empty');
     const path = await api('GET', `/api/students/${student}/path`);
     X.list(stepsList, path.steps, step, 'path.empty');
     const skipped = document.getElementById('skipped');

@@ -14,13 +14,15 @@ import io.xueban.llm.ScriptedModelServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * A student on a phone-sized screen (375 px): the AI-use policy on the first visit and a streamed
- * reply from the study buddy (a school of the test's own), an answered item that changes the
- * path and a teacher's page refused (the demo school, whose history gives a path with items).
+ * reply from the study buddy, a point answered right four times shown as mastered (a school of
+ * the test's own), an answered item that changes the path and a teacher's page refused (the demo
+ * school, whose history gives a path with items).
  */
 class StudentPagesTest extends PagesTest {
 
@@ -121,6 +123,27 @@ class StudentPagesTest extends PagesTest {
                 return false;
             }
         });
+        browser.assertCleanPage();
+    }
+
+    @Test
+    void aStudentWithFourRightAnswersOnAPointSeesItMastered() throws Exception {
+        TestSchools.School own = schools.create();
+        for (int i = 0; i < 4; i++) {
+            mvc.perform(post("/api/responses")
+                            .header(HttpHeaders.AUTHORIZATION, schools.bearer(own.teacher1Name()))
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"studentId\":%d,\"itemId\":%d,\"answer\":\"A\"}".formatted(own.student1(), own.choiceItem())))
+                    .andExpect(status().isCreated());
+        }
+        browser.login(own.student1Name(), TestSchools.PASSWORD);
+        browser.go("/study/path");
+
+        WebElement point = browser.find("#points li[data-kp='" + own.kp1() + "']");
+        assertThat(point.getText()).containsAnyOf("基本掌握", "熟练").contains("最近 4 次作答对了 4 次").doesNotContain("%");
+        // A point not answered yet is not listed.
+        assertThat(browser.driver.findElements(By.cssSelector("#points li[data-kp='" + own.kp2() + "']"))).isEmpty();
+        browser.screenshot("student-points");
         browser.assertCleanPage();
     }
 
