@@ -44,8 +44,15 @@
     const conversations = await api('GET', '/api/conversations?limit=50');
     select.replaceChildren(...conversations.map(c =>
       el('option', {value: c.id}, c.title || t('chat.untitled', X.dateTime(c.createdAt)))));
-    if (conversations.length) await showConversation(conversations[0].id);
-    else await newConversation();
+    // Opened for one conversation (from an item on the path page): that one, else the latest.
+    const wanted = Number(new URLSearchParams(location.search).get('conversation'));
+    const shown = conversations.find(c => c.id === wanted) || conversations[0];
+    if (shown) {
+      select.value = shown.id;
+      await showConversation(shown.id);
+    } else {
+      await newConversation();
+    }
   }
 
   async function send(content) {

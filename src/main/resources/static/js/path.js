@@ -30,7 +30,9 @@
       return form;
     }
     const result = el('p', {class: 'result', role: 'status'});
-    form.append(el('button', {type: 'submit'}, t('path.submit')), result);
+    // After a wrong answer: the right one, and the buddy to ask why.
+    const wrong = el('div', {class: 'after-wrong'});
+    form.append(el('button', {type: 'submit'}, t('path.submit')), result, wrong);
     form.addEventListener('submit', event => {
       event.preventDefault();
       const chosen = [...form.querySelectorAll(`input[name="${name}"]`)]
@@ -46,8 +48,19 @@
         const recorded = await api('POST', '/api/responses', {itemId: item.itemId, answer, source: 'TYPED'});
         result.textContent = recorded.correct > 0 ? t('path.correct') : t('path.incorrect');
         result.className = recorded.correct > 0 ? 'result good' : 'result bad';
+        if (recorded.correct === 0) {
+          wrong.replaceChildren(
+            recorded.rightAnswer ? el('p', {}, t('path.right-answer', recorded.rightAnswer)) : '',
+            el('button', {type: 'button', class: 'secondary ask'}, t('path.ask-buddy')),
+            el('button', {type: 'button', class: 'secondary next'}, t('path.next')));
+          wrong.querySelector('button.next').addEventListener('click', () => guard(load));
+          wrong.querySelector('button.ask').addEventListener('click', () => guard(async () => {
+            const conversation = await api('POST', '/api/conversations', {itemId: item.itemId, title: t('path.ask-title', item.code)});
+            location.href = `/study?conversation=${conversation.id}`;
+          }));
+        }
         flash(t('path.updated'), 'note');
-        setTimeout(() => guard(load), 1200);
+        if (recorded.correct !== 0) setTimeout(() => guard(load), 1200);
       }).finally(() => { form.querySelector('button').disabled = false; });
     });
     return form;

@@ -21,8 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.Items;
 import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
+import io.xueban.security.Role;
 
 @RestController
 @RequestMapping("/api")
@@ -32,18 +35,27 @@ class ResponseController {
     private final ResponseIntake intake;
     private final Responses responses;
     private final AccessPolicy policy;
+    private final Items items;
 
-    ResponseController(ResponseIntake intake, Responses responses, AccessPolicy policy) {
+    ResponseController(ResponseIntake intake, Responses responses, AccessPolicy policy, Items items) {
         this.intake = intake;
         this.responses = responses;
         this.policy = policy;
+        this.items = items;
     }
 
     @PostMapping("/responses")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Record one answer")
     Recorded record(CurrentUser me, @Valid @RequestBody ResponseRequest request) {
-        return store(intake.fromJson(me, List.of(request)));
+        List<NewResponse> checked = intake.fromJson(me, List.of(request));
+        Recorded recorded = store(checked);
+        // A student's own answer marked wrong: the right answer, shown with the result.
+        if (me.is(Role.STUDENT) && Boolean.FALSE.equals(checked.getFirst().correct())) {
+            String key = items.findFacts(me.schoolId(), request.itemId()).map(ItemFacts::answerKey).orElse(null);
+            return new Recorded(recorded.recorded(), recorded.correct(), key);
+        }
+        return recorded;
     }
 
     @PostMapping("/responses/batch")
@@ -74,9 +86,10 @@ class ResponseController {
     private Recorded store(List<NewResponse> checked) {
         responses.recordAll(checked);
         return new Recorded(checked.size(),
-                checked.stream().filter(r -> Boolean.TRUE.equals(r.correct())).count());
+                checked.stream().filter(r -> Boolean.TRUE.equals(r.correct())).count(), null);
     }
 
-    record Recorded(int recorded, long correct) {
+    /** @param rightAnswer for a student's own answer marked wrong, the item's key; otherwise absent */
+    record Recorded(int recorded, long correct, String rightAnswer) {
     }
 }

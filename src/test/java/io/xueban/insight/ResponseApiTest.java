@@ -53,6 +53,23 @@ class ResponseApiTest {
     }
 
     @Test
+    void aStudentsWrongAnswerComesBackWithTheRightOneAndARightOneWithout() throws Exception {
+        json("/api/responses", school.student1Name(), """
+                {"itemId":%d,"answer":"5"}""".formatted(school.fillInItem()))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.correct").value(0))
+                .andExpect(jsonPath("$.rightAnswer").value("3"));
+        json("/api/responses", school.student1Name(), """
+                {"itemId":%d,"answer":"3"}""".formatted(school.fillInItem()))
+                .andExpect(jsonPath("$.correct").value(1))
+                .andExpect(jsonPath("$.rightAnswer").doesNotExist());
+        // A teacher recording a mark is not sent the key: they have it.
+        json("/api/responses", school.teacher1Name(), """
+                {"studentId":%d,"itemId":%d,"answer":"5"}""".formatted(school.student1(), school.fillInItem()))
+                .andExpect(jsonPath("$.rightAnswer").doesNotExist());
+    }
+
+    @Test
     void batchWithAnUnknownItemIsRejectedWhole() throws Exception {
         int before = count();
         json("/api/responses/batch", school.teacher1Name(), """

@@ -111,6 +111,8 @@ class StudentPagesTest extends PagesTest {
         browser.screenshot("student-path");
         firstItem.findElement(By.cssSelector("button[type=submit]")).click();
         browser.await(d -> !firstItem.findElement(By.cssSelector(".result")).getText().isBlank());
+        // After a wrong answer the page waits for the student to read the right one and go on.
+        firstItem.findElements(By.cssSelector(".after-wrong button.next")).forEach(WebElement::click);
 
         long student = studentId("s080139");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ? AND item_id = ? AND source = 'TYPED'")
@@ -148,6 +150,38 @@ class StudentPagesTest extends PagesTest {
     }
 
     @Test
+    void aWrongAnswerOnThePathShowsTheRightOneAndTheBuddyCanBeAskedAboutIt() {
+        demoSchool();
+        browser.login("s080137", DEMO_PASSWORD);
+        browser.go("/study/path");
+        WebElement form = browser.find("#steps form.item[data-item]:has(button[type=submit])");
+        long item = Long.parseLong(form.getAttribute("data-item"));
+        String key = jdbc.sql("SELECT answer_key FROM item WHERE id = ?").param(item).query(String.class).single();
+        List<WebElement> choices = form.findElements(By.cssSelector("input[type=radio], input[type=checkbox]"));
+        if (choices.isEmpty()) {
+            form.findElement(By.cssSelector("input")).sendKeys("不知道");
+        } else {
+            // One option that is not the key (a multiple choice's key has more than one, or another).
+            choices.stream().filter(c -> !c.getAttribute("value").equals(key)).findFirst().orElseThrow().click();
+        }
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        WebElement wrong = browser.await(d -> {
+            WebElement shown = form.findElement(By.cssSelector(".after-wrong"));
+            return shown.getText().contains("正确答案：" + key) ? shown : null;
+        });
+        browser.screenshot("student-wrong-answer");
+        wrong.findElement(By.cssSelector("button.ask")).click();
+        browser.await(d -> d.getCurrentUrl().contains("/study?conversation="));
+        long conversation = Long.parseLong(browser.driver.getCurrentUrl().replaceAll(".*conversation=", ""));
+        // The chat page opens on it: the AI-use policy first, or the conversation itself.
+        browser.find("#policy-accept, #chat-input");
+        assertThat(jdbc.sql("SELECT item_id FROM conversation WHERE id = ?").param(conversation).query(Long.class).single())
+                .isEqualTo(item);
+        browser.assertCleanPage();
+    }
+
+    @Test
     void aStudentCannotOpenATeachersPage() {
         long classId = demoClass("初二(1)班");
         browser.login("s080138", DEMO_PASSWORD);
@@ -165,8 +199,12 @@ class StudentPagesTest extends PagesTest {
     }
 
     private String lastReply() {
-        List<WebElement> replies = browser.driver.findElements(By.cssSelector(".msg.theirs .body"));
-        return replies.isEmpty() ? "" : replies.getLast().getText();
+        try {
+            List<WebElement> replies = browser.driver.findElements(By.cssSelector(".msg.theirs .body"));
+            return replies.isEmpty() ? "" : replies.getLast().getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException rerendered) {
+            return ""; // the bubble was re-rendered between finding it and reading it: read again
+        }
     }
 
     private long studentId(String username) {
