@@ -326,8 +326,7 @@ public class MasteryService {
         double[][] terms = pfa.knowledgePointTerms();
         double[] guesses = new double[facts.size()];
         for (ItemFacts item : facts) {
-            guesses[itemIndex.get(item.id())] = MasteryTracing.guessBefore(item.type(),
-                    item.options() == null ? 0 : item.options().size());
+            guesses[itemIndex.get(item.id())] = MasteryTracing.guessBefore(item);
         }
         MasteryTracing tracing = new MasteryTracing(guesses);
         tracing.fit(new ArrayList<>(histories.values()), facts.size(), kpIds.size());

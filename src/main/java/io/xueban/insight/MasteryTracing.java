@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.ItemType;
 
 /**
@@ -27,6 +28,11 @@ final class MasteryTracing implements MasteryModel {
 
     /** One item's chances: right without mastery, wrong with it. */
     record ItemParameters(double guess, double slip) {
+
+        /** The chance of a right answer when all the item's points are mastered with probability {@code allMastered}. */
+        double right(double allMastered) {
+            return guess + (1 - slip - guess) * allMastered;
+        }
     }
 
     /** One point's chances: mastered before the first answer, learned or lost between two answers. */
@@ -58,7 +64,7 @@ final class MasteryTracing implements MasteryModel {
 
     @Override
     public String name() {
-        return "hidden-state tracing";
+        return MasteryModels.MASTERY;
     }
 
     ItemParameters item(int item) {
@@ -160,7 +166,7 @@ final class MasteryTracing implements MasteryModel {
                         others *= before[chain.get(j)][p];
                     }
                 }
-                double right1 = ip.guess() + (1 - ip.slip() - ip.guess()) * others;
+                double right1 = ip.right(others);
                 like1[j] = attempt.correct() ? right1 : 1 - right1;
                 like0[j] = attempt.correct() ? ip.guess() : 1 - ip.guess();
             }
@@ -275,13 +281,18 @@ final class MasteryTracing implements MasteryModel {
                     others *= beliefs[o];
                 }
             }
-            double right1 = item.guess() + (1 - item.slip() - item.guess()) * others;
+            double right1 = item.right(others);
             double l1 = right ? right1 : 1 - right1;
             double l0 = right ? item.guess() : 1 - item.guess();
             double posterior = beliefs[j] * l1 / (beliefs[j] * l1 + (1 - beliefs[j]) * l0);
             updated[j] = posterior * (1 - points[j].forget()) + (1 - posterior) * points[j].learn();
         }
         System.arraycopy(updated, 0, beliefs, 0, beliefs.length);
+    }
+
+    /** An item's guess before fitting, from its type and options. */
+    static double guessBefore(ItemFacts item) {
+        return guessBefore(item.type(), item.options() == null ? 0 : item.options().size());
     }
 
     /** Each item's guess before fitting: one over the options of a single choice, little for the rest. */
@@ -310,7 +321,7 @@ final class MasteryTracing implements MasteryModel {
                 for (int k : ks) {
                     all *= k < belief.length ? belief[k] : DEFAULT_POINT.prior();
                 }
-                return ip.guess() + (1 - ip.slip() - ip.guess()) * all;
+                return ip.right(all);
             }
 
             @Override

@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.ItemRef;
 import io.xueban.curriculum.Items;
 import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
@@ -52,7 +52,7 @@ class ResponseController {
         Recorded recorded = store(checked);
         // A student's own answer marked wrong: the right answer, shown with the result.
         if (me.is(Role.STUDENT) && Boolean.FALSE.equals(checked.getFirst().correct())) {
-            String key = items.findFacts(me.schoolId(), request.itemId()).map(ItemFacts::answerKey).orElse(null);
+            String key = items.findRef(request.itemId()).map(ItemRef::answerKey).orElse(null);
             return new Recorded(recorded.recorded(), recorded.correct(), key);
         }
         return recorded;

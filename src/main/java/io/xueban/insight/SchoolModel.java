@@ -44,8 +44,7 @@ record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, M
             double b = fittedDifficulty.getOrDefault(item.id(), item.difficulty() == null ? 0.0 : item.difficulty());
             difficulty.put(item.id(), b);
             chances.put(item.id(), fittedChances.getOrDefault(item.id(), new MasteryTracing.ItemParameters(
-                    MasteryTracing.guessBefore(item.type(), item.options() == null ? 0 : item.options().size()),
-                    MasteryTracing.DEFAULT_ITEM.slip())));
+                    MasteryTracing.guessBefore(item), MasteryTracing.DEFAULT_ITEM.slip())));
             for (long kp : item.kpIds()) {
                 byKp.computeIfAbsent(kp, k -> new ArrayList<>()).add(b);
             }

@@ -7,11 +7,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +59,7 @@ class MasteryValidationTest {
             judged.add(heldOut.student(0, unit.teachingOrder(), 3, 6));
         }
 
-        Map<String, Supplier<MasteryModel>> models = new java.util.LinkedHashMap<>();
+        Map<String, Supplier<MasteryModel>> models = new LinkedHashMap<>();
         models.put("hidden-state tracing", () -> new MasteryTracing(unit.guessPriors()));
         models.put("PFA (typical item)", PerformanceFactors::new);
         StringBuilder report = new StringBuilder(
@@ -149,13 +152,8 @@ class MasteryValidationTest {
             for (int j = 0; j < kps.length; j++) {
                 kps[j] = index.get(item.get("kps").get(j).asString());
             }
-            // The point taught last is the one the item is practice of.
-            java.util.Arrays.sort(kps);
-            for (int j = 0; j < kps.length / 2; j++) {
-                int t = kps[j];
-                kps[j] = kps[kps.length - 1 - j];
-                kps[kps.length - 1 - j] = t;
-            }
+            // The point taught last (the highest index) is the one the item is practice of: first.
+            kps = IntStream.of(kps).boxed().sorted(Comparator.reverseOrder()).mapToInt(Integer::intValue).toArray();
             ItemType type = ItemType.valueOf(item.get("type").asString());
             // A single choice can be guessed; a multiple choice hardly (one set of options of 15), a blank or an open answer not.
             int options = type == ItemType.SINGLE_CHOICE ? item.get("options").size() : 0;
