@@ -1,6 +1,25 @@
 /* Data in and models refitted: answers from CSV, the mastery model, item calibration, item statistics. */
 (() => {
-  const {t, el, api, guard, flash, table, rowErrors} = X;
+  const {t, el, api, guard, flash, table, rowErrors, dateTime} = X;
+
+  /** The school's model and its latest refit; while one waits or runs, asked again every two seconds. */
+  async function refitStatus() {
+    const status = await api('GET', '/api/insight/mastery-fit');
+    const latest = status.latest;
+    const parts = [status.fittedAt ? t('data.fitted-at', dateTime(status.fittedAt)) : t('data.never-fitted')];
+    if (latest) {
+      const why = t(`data.refit-reason.${latest.reason}`);
+      parts.push(latest.state === 'DONE'
+        ? t('data.refit.DONE', dateTime(latest.finishedAt), latest.refit.students, latest.refit.responses, why)
+        : t(`data.refit.${latest.state}`, dateTime(latest.startedAt), why));
+    }
+    document.getElementById('refit-status').textContent = parts.join(' ');
+    document.getElementById('refit').disabled = latest?.state === 'WAITING' || latest?.state === 'RUNNING';
+    if (document.getElementById('refit').disabled) {
+      setTimeout(() => guard(refitStatus), 2000);
+    }
+  }
+  guard(refitStatus);
 
   X.onSubmit(document.getElementById('responses-form'), async (fields, form) => {
     const target = document.getElementById('responses-result');
@@ -21,6 +40,7 @@
       flash(t('data.refitted'), 'note');
     } finally {
       event.target.disabled = false;
+      guard(refitStatus);
     }
   }));
 

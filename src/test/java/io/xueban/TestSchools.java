@@ -33,6 +33,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 public class TestSchools {
 
     public static final String PASSWORD = "correct-horse-1";
+    /** The demo school's published password (README). */
+    public static final String DEMO_PASSWORD = "xueban2026";
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final Roster roster;
@@ -108,9 +110,18 @@ public class TestSchools {
 
     /** A bearer token for a user (password {@link #PASSWORD}), fetched once through the API. */
     public String token(String username) {
+        return token(username, PASSWORD);
+    }
+
+    /** A bearer header for an account of the demo school (the password the README publishes). */
+    public String demoBearer(String username) {
+        return "Bearer " + token(username, DEMO_PASSWORD);
+    }
+
+    private String token(String username, String password) {
         return tokens.computeIfAbsent(username, name -> {
             try {
-                String body = json.writeValueAsString(Map.of("username", name, "password", PASSWORD));
+                String body = json.writeValueAsString(Map.of("username", name, "password", password));
                 String response = mvc.perform(post("/api/tokens").contentType(MediaType.APPLICATION_JSON).content(body))
                         .andExpect(status().isCreated())
                         .andReturn().getResponse().getContentAsString();

@@ -7,7 +7,8 @@ import io.xueban.curriculum.ItemType;
 
 /**
  * The demo unit as stored in {@code demo/curriculum.json}. Item difficulty and discrimination
- * are the true 2PL parameters the simulated class history is drawn from.
+ * decide how often a student who has mastered an item's points still gets it wrong in the
+ * simulated term ({@link MasterySimulation}).
  */
 record DemoCurriculum(SubjectEntry subject, List<KpEntry> knowledgePoints, List<ItemEntry> items) {
 

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import io.xueban.curriculum.ItemType;
+
 /**
  * A term of learning as it happens in a class, to write demo answers from and to check the
  * mastery model against: each student either has or has not mastered each knowledge point, and
@@ -12,16 +14,17 @@ import java.util.Random;
  * with a guess and a slip per item), so agreement with the truth it stores means something:
  *
  * <ul>
- * <li>Points are taught in order, a week each; a student learns a point while it is taught and
- *     practised, with a chance that grows with the student's aptitude, and hardly at all before
- *     its prerequisites are mastered.</li>
+ * <li>Points are taught in order, a few a week (one a school day); a student learns a point while
+ *     it is taught and practised, with a chance that grows with the student's aptitude, and hardly
+ *     at all before its prerequisites are mastered.</li>
  * <li>Points of earlier grades may be mastered from the start (more often by abler students).</li>
  * <li>A mastered point not practised for more than two weeks is lost with a chance of 1% a
  *     week.</li>
  * <li>An answer is right when the student has mastered all of the item's points, unless they slip
- *     (less able students slip more); otherwise right only by a guess, more likely with one of
- *     two points mastered, rarely for an open item. Some students hold a misconception on a point
- *     and then choose the distractor it leads to.</li>
+ *     (less able students slip more, and more on a harder item); otherwise right only by a guess,
+ *     more likely with one of two points mastered, rarely in a blank and never in an open answer.
+ *     Some students hold a misconception on a point and then choose the distractor it leads
+ *     to.</li>
  * </ul>
  */
 public final class MasterySimulation {
@@ -30,12 +33,20 @@ public final class MasterySimulation {
     public record Point(int grade, int[] prerequisites) {
     }
 
-    /** An item: the points it tests (by index), its options (0 for an open item), its key. */
-    public record Item(int[] points, int options, int key) {
+    /**
+     * An item: the points it tests (by index, the one it is written for first), its type, its
+     * options to guess from (0 when a guess is hopeless, as for a multiple choice or a blank), its
+     * key, and how hard it is for a student who has mastered its points (difficulty on the usual
+     * logit scale, discrimination how much aptitude matters).
+     */
+    public record Item(int[] points, ItemType type, int options, int key, double difficulty, double discrimination) {
     }
 
-    /** One answer: the item, whether it was right, the option chosen (-1 for an open item), the week. */
-    public record Answer(int item, boolean correct, int option, int week) {
+    /**
+     * One answer: the item, whether it was right, the option chosen (-1 for an item without
+     * options), the week of the term and the school day in it (0–4).
+     */
+    public record Answer(int item, boolean correct, int option, int week, int day) {
     }
 
     /** One student: aptitude, the answers in time order, and the true state of each point at the end. */
@@ -45,20 +56,33 @@ public final class MasterySimulation {
     private final List<Point> points;
     private final List<Item> items;
     private final int currentGrade;
+    private final int pointsPerWeek;
     private final Random random;
 
-    /** @param currentGrade the grade of the class: points of earlier grades may be known already */
-    public MasterySimulation(List<Point> points, List<Item> items, int currentGrade, long seed) {
+    /**
+     * @param currentGrade the grade of the class: points of earlier grades may be known already
+     * @param pointsPerWeek points taught a week (1–5), one a school day
+     */
+    public MasterySimulation(List<Point> points, List<Item> items, int currentGrade, int pointsPerWeek, long seed) {
+        if (pointsPerWeek < 1 || pointsPerWeek > 5) {
+            throw new IllegalArgumentException("pointsPerWeek must be 1 to 5, was " + pointsPerWeek);
+        }
         this.points = List.copyOf(points);
         this.items = List.copyOf(items);
         this.currentGrade = currentGrade;
+        this.pointsPerWeek = pointsPerWeek;
         this.random = new Random(seed);
     }
 
+    /** The weeks a term of these points takes, the review week included. */
+    public int weeks(int taughtPoints) {
+        return (taughtPoints + pointsPerWeek - 1) / pointsPerWeek + 1;
+    }
+
     /**
-     * A student's term: the points in {@code teachingOrder}, one a week, each practised with
-     * {@code minItems} to {@code maxItems} of its items while taught, then a review week at the end
-     * with one or two items of each point.
+     * A student's term: the points in {@code teachingOrder}, {@code pointsPerWeek} a week, each
+     * practised with {@code minItems} to {@code maxItems} of its items on the day it is taught,
+     * then a review week at the end with one or two items of each point.
      */
     public Student student(double classMean, List<Integer> teachingOrder, int minItems, int maxItems) {
         double aptitude = classMean + random.nextGaussian();
@@ -87,9 +111,14 @@ public final class MasterySimulation {
             learning[k] = -0.6 + 0.9 * aptitude + 0.6 * random.nextGaussian();
         }
         List<Answer> answers = new ArrayList<>();
-        int week = 0;
-        for (int kp : teachingOrder) {
-            forget(mastered, lastPractised, week);
+        int week = -1;
+        for (int lesson = 0; lesson < teachingOrder.size(); lesson++) {
+            int kp = teachingOrder.get(lesson);
+            if (lesson % pointsPerWeek == 0) {
+                week++;
+                forget(mastered, lastPractised, week);
+            }
+            int day = lesson % pointsPerWeek;
             List<Integer> pool = itemsOf.get(kp);
             int count = pool.isEmpty() ? 0 : minItems + random.nextInt(maxItems - minItems + 1);
             for (int a = 0; a < count; a++) {
@@ -99,20 +128,24 @@ public final class MasterySimulation {
                     misconception[kp] = misconception[kp] && random.nextDouble() < 0.5;
                 }
                 int item = pool.get(random.nextInt(pool.size()));
-                answers.add(answer(item, mastered, misconception, aptitude, week));
+                answers.add(answer(item, mastered, misconception, aptitude, week, day));
                 for (int p : items.get(item).points()) {
                     lastPractised[p] = week;
                 }
             }
-            week++;
         }
+        week++;
         forget(mastered, lastPractised, week);
+        List<Integer> review = new ArrayList<>();
         for (int kp : teachingOrder) {
             List<Integer> pool = itemsOf.get(kp);
             int count = pool.isEmpty() ? 0 : 1 + random.nextInt(2);
             for (int a = 0; a < count; a++) {
-                answers.add(answer(pool.get(random.nextInt(pool.size())), mastered, misconception, aptitude, week));
+                review.add(pool.get(random.nextInt(pool.size())));
             }
+        }
+        for (int r = 0; r < review.size(); r++) {
+            answers.add(answer(review.get(r), mastered, misconception, aptitude, week, r * 5 / review.size()));
         }
         return new Student(aptitude, answers, mastered.clone());
     }
@@ -135,7 +168,7 @@ public final class MasterySimulation {
         }
     }
 
-    private Answer answer(int index, boolean[] mastered, boolean[] misconception, double aptitude, int week) {
+    private Answer answer(int index, boolean[] mastered, boolean[] misconception, double aptitude, int week, int day) {
         Item item = items.get(index);
         int known = 0;
         boolean misled = false;
@@ -145,9 +178,11 @@ public final class MasterySimulation {
         }
         boolean correct;
         if (known == item.points().length) {
-            correct = random.nextDouble() >= sigmoid(-2.2 - 0.5 * aptitude);
+            correct = random.nextDouble() >= sigmoid(-2.6 + 0.25 * item.discrimination() * (item.difficulty() - aptitude));
+        } else if (item.type() == ItemType.OPEN) {
+            correct = false;
         } else if (item.options() == 0) {
-            correct = random.nextDouble() < 0.03; // a lucky number in a blank
+            correct = random.nextDouble() < 0.03; // a lucky number in a blank, a lucky set of options
         } else {
             double guess = misled ? 0.05 : known > 0 ? 0.4 : 1.0 / item.options();
             correct = random.nextDouble() < guess;
@@ -156,7 +191,7 @@ public final class MasterySimulation {
         if (item.options() > 0) {
             option = correct ? item.key() : misled && item.options() > 1 ? misleading(item) : wrongOption(item);
         }
-        return new Answer(index, correct, option, week);
+        return new Answer(index, correct, option, week, day);
     }
 
     /** The distractor a misconception leads to: the option after the key. */

@@ -1,5 +1,6 @@
 package io.xueban.insight;
 
+import java.time.Instant;
 import java.util.Map;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,12 +21,21 @@ class MasteryController {
 
     private final MasteryViews views;
     private final MasteryService mastery;
+    private final MasteryRefits refits;
     private final AccessPolicy access;
 
-    MasteryController(MasteryViews views, MasteryService mastery, AccessPolicy access) {
+    MasteryController(MasteryViews views, MasteryService mastery, MasteryRefits refits, AccessPolicy access) {
         this.views = views;
         this.mastery = mastery;
+        this.refits = refits;
         this.access = access;
+    }
+
+    /**
+     * @param fittedAt when the school's model was last fitted (null before the first fit)
+     * @param latest the latest refit since the server started, or null
+     */
+    record FitStatus(String model, Instant fittedAt, MasteryRefits.Status latest) {
     }
 
     @GetMapping("/students/{id}/mastery")
@@ -49,6 +59,14 @@ class MasteryController {
     @Operation(summary = "Fit the school's mastery model to all stored answers and recompute every student (admin)")
     Map<String, Object> refit(CurrentUser me) {
         access.requireAdmin(me);
-        return MasteryViews.refitSummary(mastery.refit(me.schoolId()));
+        return MasteryViews.refitSummary(refits.run(me.schoolId(), "ADMIN"));
+    }
+
+    @GetMapping("/insight/mastery-fit")
+    @Operation(summary = "The school's mastery model: when it was fitted, and the latest refit (waiting, running, done or "
+            + "failed), as after an upgrade recomputes every student (admin)")
+    FitStatus fitStatus(CurrentUser me) {
+        access.requireAdmin(me);
+        return new FitStatus(MasteryModels.MASTERY, mastery.model(me.schoolId()).fittedAt(), refits.of(me.schoolId()));
     }
 }

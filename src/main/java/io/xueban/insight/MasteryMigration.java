@@ -12,36 +12,42 @@ import org.springframework.stereotype.Component;
 /**
  * Schools whose students' states were written before the hidden-state model (their rows have no
  * probability of mastery) are refitted once, in the background after start-up: their stored
- * answers are replayed through the new model.
+ * answers are replayed through the new model. Their admins see it waiting, running and done on
+ * the data page.
  */
 @Component
 class MasteryMigration {
 
     private static final Logger log = LoggerFactory.getLogger(MasteryMigration.class);
 
-    private final JdbcClient jdbc;
-    private final MasteryService mastery;
+    static final String REASON = "MODEL_UPGRADE";
 
-    MasteryMigration(JdbcClient jdbc, MasteryService mastery) {
+    private final JdbcClient jdbc;
+    private final MasteryRefits refits;
+
+    MasteryMigration(JdbcClient jdbc, MasteryRefits refits) {
         this.jdbc = jdbc;
-        this.mastery = mastery;
+        this.refits = refits;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void refitOldStates() {
         // Off the start-up path: finding the schools reads the whole table.
-        Thread.ofPlatform().daemon().name("mastery-migration").start(() -> {
-            List<Long> schools = jdbc.sql("SELECT DISTINCT school_id FROM mastery WHERE mastered IS NULL")
-                    .query(Long.class).list();
-            for (long school : schools) {
-                try {
-                    MasteryService.Refit refit = mastery.refit(school);
-                    log.info("School {}: mastery recomputed under the hidden-state model ({} students, {} answers)",
-                            school, refit.students(), refit.responses());
-                } catch (RuntimeException e) {
-                    log.warn("School {}: mastery could not be recomputed; an admin can refit it", school, e);
-                }
+        Thread.ofPlatform().daemon().name("mastery-migration").start(this::refitSchoolsWithOldStates);
+    }
+
+    void refitSchoolsWithOldStates() {
+        List<Long> schools = jdbc.sql("SELECT DISTINCT school_id FROM mastery WHERE mastered IS NULL")
+                .query(Long.class).list();
+        schools.forEach(school -> refits.due(school, REASON));
+        for (long school : schools) {
+            try {
+                MasteryService.Refit refit = refits.run(school, REASON);
+                log.info("School {}: mastery recomputed under the hidden-state model ({} students, {} answers)",
+                        school, refit.students(), refit.responses());
+            } catch (RuntimeException e) {
+                log.warn("School {}: mastery could not be recomputed; an admin can refit it", school, e);
             }
-        });
+        }
     }
 }

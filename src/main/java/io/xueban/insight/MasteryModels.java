@@ -7,7 +7,7 @@ final class MasteryModels {
     static final String MASTERY = "hidden-state tracing";
 
     /** The chance of answering a given item right: the model with the higher mean next-answer AUC. */
-    static final String PREDICTION = "PFA";
+    static final String PREDICTION = MASTERY;
 
     private MasteryModels() {
     }

@@ -27,8 +27,9 @@ import io.xueban.curriculum.Items;
 import io.xueban.system.Db;
 
 /**
- * Per-student, per-knowledge-point mastery under the school's models (whether a point is mastered:
- * {@link MasteryTracing}; the chance of a given item: {@link PerformanceFactors}). Every recorded
+ * Per-student, per-knowledge-point mastery under the school's models (whether a point is mastered
+ * and the chance of a given item: {@link MasteryTracing}; the student's ability on the item
+ * difficulties: {@link PerformanceFactors}). Every recorded
  * answer updates the student's state in the same transaction (constant time per answer; the rows
  * of the students involved are locked while they change). An admin's refit estimates both models
  * from all stored answers and replays every student's history through them.
@@ -74,8 +75,13 @@ public class MasteryService {
                     c[0] + c[1]));
         }
         Map<Long, Double> success = new HashMap<>();
-        model.itemKps().keySet().forEach(item ->
-                success.put(item, PerformanceFactors.sigmoid(state.ability + model.offset(item, state.counts))));
+        model.itemKps().forEach((item, itemKps) -> {
+            double allMastered = 1;
+            for (long kp : itemKps) {
+                allMastered *= state.mastered(model, kp);
+            }
+            success.put(item, model.chancesOfItem(item).right(allMastered));
+        });
         List<StudentSnapshot.Answer> answers = jdbc.sql(
                         "SELECT item_id, correct, score, created_at FROM response WHERE student_id = ? ORDER BY created_at, id")
                 .param(studentId)

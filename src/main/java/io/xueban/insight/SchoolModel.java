@@ -11,12 +11,13 @@ import io.xueban.curriculum.BloomLevel;
 import io.xueban.curriculum.ItemFacts;
 
 /**
- * A school's two models with the items they apply to. Whether a student has mastered a point is
- * the hidden-state model's ({@link MasteryTracing}: each item's guess and slip, each point's
- * prior, learn and forget chances). How likely the student is to answer a given item right is
- * the performance-factors model's: logit P(right) = θ − b_i + Σ_k (β_k + γ_k·successes_k +
- * ρ_k·failures_k). Before the first fit, every knowledge point gets the same modest terms and
- * chances, and items their IRT difficulty (or 0) and a guess from their type.
+ * A school's two models with the items they apply to. Whether a student has mastered a point, and
+ * how likely they are to answer a given item right, is the hidden-state model's
+ * ({@link MasteryTracing}: each item's guess and slip, each point's prior, learn and forget
+ * chances). The student's ability θ is the performance-factors model's: logit P(right) = θ − b_i +
+ * Σ_k (β_k + γ_k·successes_k + ρ_k·failures_k). Before the first fit, every knowledge point gets
+ * the same modest terms and chances, and items their IRT difficulty (or 0) and a guess from their
+ * type.
  */
 record SchoolModel(Map<Long, Terms> kpTerms, Map<Long, Double> itemDifficulty, Map<Long, List<Long>> itemKps,
         Map<Long, BloomLevel> itemBloom, Map<Long, Double> typicalDifficulty,

@@ -148,8 +148,9 @@ class LearningPaths {
             for (int i = answers.size() - 1; i >= 0 && !answers.get(i).correct(); i--) {
                 failures++;
             }
-            states.put(kp, new Planner.KpState(kp, point == null ? 0 : point.probability(),
-                    point != null && point.level() == MasteryLevel.MASTERED, failures, memory(answers),
+            MasteryLevel level = point == null ? MasteryLevel.NOT_STARTED : point.level();
+            states.put(kp, new Planner.KpState(kp, point == null ? 0 : point.probability(), level == MasteryLevel.MASTERED,
+                    level == MasteryLevel.MASTERED || level == MasteryLevel.PARTIAL, failures, memory(answers),
                     answers.isEmpty() ? null : answers.getLast().at()));
         }
         Map<Long, List<Planner.Candidate>> candidates = new HashMap<>();

@@ -16,9 +16,11 @@ import io.xueban.curriculum.BloomLevel;
 /**
  * Decides what a student should do next towards a set of target knowledge points, as knowledge
  * space theory (and ALEKS) does: learn from the outer fringe — points not yet mastered whose
- * prerequisites all are — ordered by prerequisite depth, then by how many targets each unlocks;
- * when a student keeps failing a point, step back to its weakest prerequisite; mix in reviews of
- * mastered points whose predicted recall (FSRS-6) has fallen below the desired retention. A
+ * prerequisites all are — the likeliest fringe points first (the chance that the point is not
+ * mastered while its prerequisites are, from the mastery estimate), then by prerequisite depth
+ * and by how many targets each unlocks; when a student keeps failing a point whose prerequisites
+ * are not all firmly mastered, step back to the weakest; mix in reviews of mastered points whose
+ * predicted recall (FSRS-6) has fallen below the desired retention. A
  * teacher's decisions come first: pinned points lead the path, skipped ones count as done. Each
  * step carries its reasons, so that a teacher can be told why in one sentence. Pure: everything
  * it needs comes in, nothing is read or written.
@@ -31,8 +33,14 @@ final class Planner {
         static final Settings DEFAULTS = new Settings(0.6, 0.85, 0.9, 6, 3, 3, 10);
     }
 
-    /** A student's standing on one knowledge point. */
-    record KpState(long kpId, double mastery, boolean mastered, int recentFailures, Fsrs.Memory memory,
+    /**
+     * A student's standing on one knowledge point.
+     *
+     * @param mastery the probability that the point is mastered
+     * @param mastered firmly mastered (熟练): nothing left to learn, only reviews
+     * @param ready mastered well enough to build on (基本掌握 or better)
+     */
+    record KpState(long kpId, double mastery, boolean mastered, boolean ready, int recentFailures, Fsrs.Memory memory,
             Instant lastPractice) {
     }
 
@@ -81,6 +89,9 @@ final class Planner {
     record Step(long kpId, Kind kind, List<Reason> reasons, Long about, int unlocks, Double recall, List<Long> itemIds) {
     }
 
+    /** Bands of the chance of being on the fringe, within which the teaching order decides. */
+    static final int LIKELIHOOD_BANDS = 10;
+
     private final Settings settings;
     private final Fsrs fsrs;
 
@@ -100,12 +111,15 @@ final class Planner {
             }
         }
         List<Long> fringe = new ArrayList<>();
+        Map<Long, Double> likelihood = new HashMap<>();
         for (long kp : relevant) {
-            if (!done(input, kp) && prerequisites.getOrDefault(kp, List.of()).stream().allMatch(p -> done(input, p))) {
+            if (!done(input, kp) && prerequisites.getOrDefault(kp, List.of()).stream().allMatch(p -> ready(input, p))) {
                 fringe.add(kp);
+                likelihood.put(kp, onFringe(input, kp, prerequisites));
             }
         }
-        fringe.sort(Comparator.comparingInt((Long kp) -> depth(kp, prerequisites, depth))
+        fringe.sort(Comparator.comparingInt((Long kp) -> -likelihoodBand(likelihood.get(kp)))
+                .thenComparingInt(kp -> depth(kp, prerequisites, depth))
                 .thenComparing(kp -> -unlocks.getOrDefault(kp, 0))
                 .thenComparing(kp -> kp));
 
@@ -119,9 +133,9 @@ final class Planner {
         }
         for (long kp : fringe) {
             KpState state = input.states().get(kp);
-            // A prerequisite the teacher took out is not one to step back to.
+            // A prerequisite the teacher took out, or one firmly mastered, is not one to step back to.
             List<Long> prereqs = prerequisites.getOrDefault(kp, List.of()).stream()
-                    .filter(p -> !input.skipped().contains(p))
+                    .filter(p -> !input.skipped().contains(p) && !mastered(input, p))
                     .toList();
             Long weakest = state != null && state.recentFailures() >= settings.struggleFailures() && !prereqs.isEmpty()
                     ? prereqs.stream()
@@ -137,7 +151,7 @@ final class Planner {
                 continue;
             }
             if (planned.add(kp)) {
-                boolean skippedBelow = prerequisites.getOrDefault(kp, List.of()).stream().anyMatch(p -> !mastered(input, p));
+                boolean skippedBelow = prerequisites.getOrDefault(kp, List.of()).stream().anyMatch(p -> !buildsOn(input, p));
                 List<Reason> reasons = new ArrayList<>(List.of(skippedBelow ? Reason.PREREQUISITE_SKIPPED
                         : Reason.PREREQUISITES_MASTERED));
                 if (input.targets().contains(kp)) {
@@ -229,9 +243,36 @@ final class Planner {
         return state != null && state.mastered();
     }
 
-    /** Mastered, or taken out of the path by a teacher: either way, nothing that needs it waits for it. */
+    /** Mastered, or taken out of the path by a teacher: either way, nothing is left to learn on it. */
     private static boolean done(Input input, long kp) {
         return mastered(input, kp) || input.skipped().contains(kp);
+    }
+
+    /** Mastered well enough to build on, or taken out of the path by a teacher: nothing that needs it waits for it. */
+    private static boolean ready(Input input, long kp) {
+        return buildsOn(input, kp) || input.skipped().contains(kp);
+    }
+
+    /** Mastered well enough to build on, by the student's own answers. */
+    private static boolean buildsOn(Input input, long kp) {
+        KpState state = input.states().get(kp);
+        return state != null && (state.ready() || state.mastered());
+    }
+
+    /** The chance that the point is on the student's outer fringe: not mastered, its prerequisites mastered. */
+    private static double onFringe(Input input, long kp, Map<Long, List<Long>> prerequisites) {
+        double chance = 1 - masteryOf(input, kp);
+        for (long p : prerequisites.getOrDefault(kp, List.of())) {
+            if (!input.skipped().contains(p)) {
+                chance *= masteryOf(input, p);
+            }
+        }
+        return chance;
+    }
+
+    /** Fringe points whose chances differ by less than a band are ordered by depth and what they unlock. */
+    private static int likelihoodBand(double chance) {
+        return (int) Math.floor(chance * LIKELIHOOD_BANDS);
     }
 
     private static double masteryOf(Input input, long kp) {

@@ -1,6 +1,10 @@
 package io.xueban.demo;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +87,16 @@ class DemoSchoolTest {
         assertThat(correlation(rows)).isGreaterThan(0.8);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM simulation_truth WHERE school_id = ? AND kind = 'ITEM'")
                 .param(school).query(Integer.class).single()).isEqualTo(2 * count("item"));
+        // What each student truly mastered is stored, point by point, and students differ in it.
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM simulation_mastery WHERE school_id = ?").param(school)
+                .query(Integer.class).single()).isEqualTo(120 * count("knowledge_point"));
+        Map<Long, Set<Long>> masteredBy = new HashMap<>();
+        jdbc.sql("SELECT student_id, kp_id FROM simulation_mastery WHERE school_id = ? AND mastered").param(school)
+                .query(rs -> {
+                    masteredBy.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
+                });
+        long patterns = masteredBy.values().stream().distinct().count();
+        assertThat(patterns).isGreaterThan(60);
     }
 
     @Test

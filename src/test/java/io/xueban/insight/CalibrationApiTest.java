@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +20,12 @@ import org.springframework.test.web.servlet.ResultActions;
 
 import io.xueban.TestSchools;
 import io.xueban.XuebanTest;
-import io.xueban.demo.DemoSchool;
+import io.xueban.curriculum.BloomLevel;
+import io.xueban.curriculum.ItemRequest;
+import io.xueban.curriculum.ItemType;
+import io.xueban.curriculum.Items;
 import io.xueban.school.Roster;
+import io.xueban.security.Role;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,9 +41,11 @@ class CalibrationApiTest {
     @Autowired
     ItemCalibration calibration;
     @Autowired
-    DemoSchool demo;
-    @Autowired
     Roster roster;
+    @Autowired
+    Items items;
+    @Autowired
+    Responses responses;
     @Autowired
     JdbcClient jdbc;
 
@@ -88,28 +95,42 @@ class CalibrationApiTest {
 
     @Test
     void theSchoolsOwnItemsAreCalibratedFromStoredAnswersAndUpdated() {
-        demo.load();
-        long school = roster.schoolByCode("demo").orElseThrow();
+        // A school's stored answers drawn from a 2PL with known parameters: 25 items, 600 students.
+        TestSchools.School school = schools.create();
+        Simulations.Simulated sim = Simulations.simulate(7, 600, 25, 0.8, 1.6, 0.1);
+        List<Long> itemIds = new ArrayList<>();
+        for (int i = 0; i < sim.difficulty().length; i++) {
+            itemIds.add(items.create(school.id(), new ItemRequest(school.subject(), "CAL-" + (i + 1), ItemType.FILL_IN,
+                    "第 " + (i + 1) + " 题", null, "1", null, BloomLevel.APPLY, List.of(school.kp1()))));
+        }
+        Instant at = Instant.parse("2026-10-01T10:00:00Z");
+        List<NewResponse> answers = new ArrayList<>();
+        for (int p = 0; p < sim.data().persons(); p++) {
+            long student = roster.createUser(school.id(), school.prefix() + ".cal" + p, "学生" + p, Role.STUDENT,
+                    "{noop}unused", true);
+            for (int i = 0; i < itemIds.size(); i++) {
+                byte score = sim.data().scores()[p][i];
+                if (score != ResponseMatrix.MISSING) {
+                    answers.add(new NewResponse(school.id(), student, itemIds.get(i), score == 1, (double) score, null,
+                            null, ResponseSource.IMPORTED, at.plusSeconds(60L * i)));
+                }
+            }
+        }
+        responses.recordAll(answers);
 
-        ItemCalibration.SchoolCalibration result = calibration.calibrateSchool(school, null, ItemCalibration.Model.RASCH);
+        ItemCalibration.SchoolCalibration result = calibration.calibrateSchool(school.id(), null, ItemCalibration.Model.RASCH);
 
         assertThat(result.calibration().converged()).isTrue();
-        assertThat(result.itemsUpdated()).isGreaterThan(150);
-        List<double[]> pairs = new ArrayList<>();
-        jdbc.sql("""
-                        SELECT i.difficulty, t.param_value FROM item i
-                        JOIN simulation_truth t ON t.ref_id = i.id AND t.kind = 'ITEM' AND t.param_name = 'difficulty'
-                        WHERE i.school_id = ? AND i.calibration_model = 'rasch'""")
-                .param(school)
-                .query(rs -> {
-                    pairs.add(new double[] {rs.getDouble(1), rs.getDouble(2)});
-                });
-        double r = Simulations.correlation(pairs.stream().mapToDouble(p -> p[0]).toArray(),
-                pairs.stream().mapToDouble(p -> p[1]).toArray());
-        System.out.printf("Rasch CML on the demo school's stored answers: %d items, %d students, r(b, true b) = %.3f%n",
-                result.itemsUpdated(), result.calibration().personsUsed(), r);
-        assertThat(pairs).hasSize(result.itemsUpdated());
-        assertThat(r).isGreaterThan(0.85);
+        // Only the answered items are updated (the school has two more, never answered).
+        assertThat(result.itemsUpdated()).isEqualTo(itemIds.size());
+        double[] estimated = new double[itemIds.size()];
+        for (int i = 0; i < itemIds.size(); i++) {
+            estimated[i] = jdbc.sql("SELECT difficulty FROM item WHERE id = ? AND calibration_model = 'rasch'")
+                    .param(itemIds.get(i)).query(Double.class).single();
+        }
+        double r = Simulations.correlation(estimated, sim.difficulty());
+        System.out.printf("Rasch CML on a school's stored answers (2PL truth, 600 students × 25 items): r(b, true b) = %.3f%n", r);
+        assertThat(r).isGreaterThan(0.95);
     }
 
     @Test

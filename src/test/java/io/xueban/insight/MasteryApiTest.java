@@ -41,6 +41,8 @@ class MasteryApiTest {
     Roster roster;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    MasteryMigration migration;
 
     @Test
     void everyAnswerUpdatesTheStudentsMasteryAtOnce() throws Exception {
@@ -72,6 +74,33 @@ class MasteryApiTest {
     }
 
     @Test
+    void statesWrittenBeforeTheHiddenStateModelAreRecomputedOnceAndTheAdminSeesIt() throws Exception {
+        TestSchools.School school = schools.create();
+        answer(school, school.choiceItem(), "A");
+        answer(school, school.choiceItem(), "A");
+        // As rows written before the model was upgraded: counts without a probability of mastery.
+        jdbc.sql("UPDATE mastery SET mastered = NULL WHERE school_id = ?").param(school.id()).update();
+        String admin = schools.bearer(school.adminName());
+        JsonNode before = json.readTree(mvc.perform(get("/api/insight/mastery-fit").header(HttpHeaders.AUTHORIZATION, admin))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        assertThat(before.get("model").asString()).isEqualTo("hidden-state tracing");
+        assertThat(before.get("latest").isNull()).isTrue();
+
+        migration.refitSchoolsWithOldStates();
+
+        JsonNode after = json.readTree(mvc.perform(get("/api/insight/mastery-fit").header(HttpHeaders.AUTHORIZATION, admin))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        assertThat(after.get("fittedAt").isNull()).isFalse();
+        assertThat(after.get("latest").get("state").asString()).isEqualTo("DONE");
+        assertThat(after.get("latest").get("reason").asString()).isEqualTo("MODEL_UPGRADE");
+        assertThat(after.get("latest").get("refit").get("students").asInt()).isEqualTo(1);
+        assertThat(after.get("latest").get("refit").get("responses").asInt()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM mastery WHERE school_id = ? AND mastered IS NULL").param(school.id())
+                .query(Integer.class).single()).isZero();
+        assertThat(kp(mastery(school.student1Name(), school.student1()), school.kp1()).get("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void teachersSeeTheirClassesMatrixOthersDoNot() throws Exception {
         TestSchools.School school = schools.create();
         answer(school, school.fillInItem(), "3");
@@ -90,7 +119,7 @@ class MasteryApiTest {
     }
 
     @Test
-    void theFittedDemoModelTracksTheStudentsTrueAbilities() {
+    void theFittedDemoModelFindsWhatEachStudentTrulyMastered() {
         demo.load();
         long school = roster.schoolByCode("demo").orElseThrow();
         long classId = jdbc.sql("SELECT id FROM class_group WHERE school_id = ? AND name = '初二(1)班'").param(school)
@@ -114,8 +143,33 @@ class MasteryApiTest {
             ability[s] = truth.get(row.id());
         }
         double r = Simulations.correlation(mean, ability);
-        System.out.printf("Demo class 初二(1)班: r(mean mastery, true ability) = %.3f%n", r);
+        System.out.printf("Demo class 初二(1)班: r(mean mastery, true aptitude) = %.3f%n", r);
         assertThat(r).isGreaterThan(0.8);
+
+        // Point by point against what each student truly mastered at the end of the simulated term.
+        Map<List<Long>, Boolean> mastered = new HashMap<>();
+        jdbc.sql("SELECT student_id, kp_id, mastered FROM simulation_mastery WHERE school_id = ?").param(school)
+                .query(rs -> {
+                    mastered.put(List.of(rs.getLong(1), rs.getLong(2)), rs.getBoolean(3));
+                });
+        List<double[]> scored = new ArrayList<>();
+        int[] labelled = new int[4]; // [truly mastered & 基本掌握 or better, truly mastered, not & below, not]
+        for (MasteryViews.StudentRow row : matrix.students()) {
+            for (int k = 0; k < matrix.knowledgePoints().size(); k++) {
+                MasteryViews.Cell cell = row.cells().get(k);
+                boolean truly = mastered.get(List.of(row.id(), matrix.knowledgePoints().get(k).id()));
+                boolean shown = cell.level() == MasteryLevel.PARTIAL || cell.level() == MasteryLevel.MASTERED;
+                scored.add(new double[] {cell.probability(), truly ? 1 : 0});
+                labelled[truly ? 0 : 2] += shown == truly ? 1 : 0;
+                labelled[truly ? 1 : 3]++;
+            }
+        }
+        double auc = MasteryModelEvaluationTest.auc(scored);
+        double balanced = ((double) labelled[0] / labelled[1] + (double) labelled[2] / labelled[3]) / 2;
+        System.out.printf("Demo class 初二(1)班, 40 × 34 points against the true states: AUC %.3f, balanced accuracy of "
+                + "the levels %.3f%n", auc, balanced);
+        assertThat(auc).isGreaterThan(0.95);
+        assertThat(balanced).isGreaterThan(0.9);
     }
 
     private void answer(TestSchools.School school, long item, String answer) throws Exception {

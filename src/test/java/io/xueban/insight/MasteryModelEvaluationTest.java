@@ -24,7 +24,7 @@ import io.xueban.school.Roster;
  * Next-answer prediction by the mastery models, on students they were not fitted on: every fifth
  * student is held out; the models are fitted on the others, then follow each held-out student
  * answer by answer, predicting each answer before seeing it. AUC and RMSE over all those
- * predictions, on the demo school's simulated term (fixed abilities, 2PL) and on a simulation of
+ * predictions, on the demo school's simulated term (hidden mastery per point) and on a simulation of
  * learning (hidden skills learned by practice). An item-average baseline gives the scale. The
  * table is printed and written to {@code target/mastery-evaluation.txt}.
  */
@@ -44,7 +44,7 @@ class MasteryModelEvaluationTest {
     @Test
     void bothModelsPredictHeldOutStudentsAndTheDefaultIsTheBetterOne() throws Exception {
         Map<String, LearningSimulation.Data> datasets = new LinkedHashMap<>();
-        datasets.put("demo term (2PL)", demoData());
+        datasets.put("demo term", demoData());
         datasets.put("learning simulation", LearningSimulation.generate(20261128, 500));
 
         Map<String, Supplier<MasteryModel>> models = new LinkedHashMap<>();

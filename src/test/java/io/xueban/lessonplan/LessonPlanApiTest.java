@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
+import io.xueban.TestSchools;
 import io.xueban.XuebanTest;
 import io.xueban.demo.DemoSchool;
 import io.xueban.knowledge.KnowledgeTesting;
@@ -64,6 +65,8 @@ class LessonPlanApiTest {
     @Autowired
     MockMvc mvc;
     @Autowired
+    TestSchools schools;
+    @Autowired
     JsonMapper json;
     @Autowired
     DemoSchool demo;
@@ -93,10 +96,10 @@ class LessonPlanApiTest {
         kp = jdbc.sql("SELECT id FROM knowledge_point WHERE school_id = ? AND code = 'M8-PY-1'").param(school)
                 .query(Long.class).single();
         items = jdbc.sql("SELECT item_id FROM item_kp WHERE kp_id = ? ORDER BY item_id").param(kp).query(Long.class).list();
-        wang = bearer("wang.laoshi");
+        wang = schools.demoBearer("wang.laoshi");
         SERVER.reset();
         SERVER.firstTokenMillis(5).tokensPerSecond(5000).replyTokens(5);
-        ScriptedBackend.awaitUp(mvc, json, bearer("admin"));
+        ScriptedBackend.awaitUp(mvc, json, schools.demoBearer("admin"));
     }
 
     @Test
@@ -275,11 +278,11 @@ class LessonPlanApiTest {
 
         SERVER.when(REQUEST_MARK, ScriptedModelServer.Reply.of(plan(45, List.of(), "板书")));
         long id = planId(generate(wang, null, request(45)));
-        mvc.perform(get("/api/lesson-plans/" + id).header(HttpHeaders.AUTHORIZATION, bearer("li.laoshi")))
+        mvc.perform(get("/api/lesson-plans/" + id).header(HttpHeaders.AUTHORIZATION, schools.demoBearer("li.laoshi")))
                 .andExpect(status().isNotFound());
-        mvc.perform(get("/api/lesson-plans/" + id).header(HttpHeaders.AUTHORIZATION, bearer("admin")))
+        mvc.perform(get("/api/lesson-plans/" + id).header(HttpHeaders.AUTHORIZATION, schools.demoBearer("admin")))
                 .andExpect(status().isOk());
-        mvc.perform(post("/api/lesson-plans/" + id + "/accept").header(HttpHeaders.AUTHORIZATION, bearer("admin")))
+        mvc.perform(post("/api/lesson-plans/" + id + "/accept").header(HttpHeaders.AUTHORIZATION, schools.demoBearer("admin")))
                 .andExpect(status().isForbidden());
     }
 
@@ -363,10 +366,4 @@ class LessonPlanApiTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
     }
 
-    private String bearer(String username) throws Exception {
-        String response = mvc.perform(post("/api/tokens").contentType(MediaType.APPLICATION_JSON)
-                        .content(json.writeValueAsString(Map.of("username", username, "password", "xueban2026"))))
-                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
-        return "Bearer " + json.readTree(response).get("token").asString();
-    }
 }

@@ -2,6 +2,7 @@ package io.xueban.path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -10,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -137,7 +140,8 @@ class PathApiTest {
                 assertThat(step.explanation()).isNotBlank();
                 if (step.kind() == Planner.Kind.LEARN) {
                     for (long prerequisite : kps.get(step.kpId()).prerequisiteIds()) {
-                        assertThat(snapshot.knowledgePoints().get(prerequisite).level()).isEqualTo(MasteryLevel.MASTERED);
+                        assertThat(snapshot.knowledgePoints().get(prerequisite).level())
+                                .isIn(MasteryLevel.PARTIAL, MasteryLevel.MASTERED);
                     }
                     assertThat(snapshot.knowledgePoints().get(step.kpId()).level()).isNotEqualTo(MasteryLevel.MASTERED);
                 }
@@ -166,4 +170,66 @@ class PathApiTest {
         }
         assertThat(withResources).isGreaterThan(students.size());
     }
+
+    @Test
+    void theDemoClassesTiersWorkOnDifferentPointsAndItsStudentsAtRiskAreBehind() throws Exception {
+        demo.load();
+        long school = roster.schoolByCode("demo").orElseThrow();
+        long classId = jdbc.sql("SELECT id FROM class_group WHERE school_id = ? AND name = '初二(1)班'").param(school)
+                .query(Long.class).single();
+        String teacher = schools.demoBearer("wang.laoshi");
+
+        JsonNode view = read("/api/classes/" + classId + "/path", teacher);
+        List<List<Long>> foci = new ArrayList<>();
+        Set<Long> nextSteps = new HashSet<>();
+        for (JsonNode tier : view.get("tiers")) {
+            List<Long> focus = new ArrayList<>();
+            tier.get("focus").forEach(f -> focus.add(f.get("kpId").asLong()));
+            foci.add(focus);
+            tier.get("students").forEach(s -> {
+                if (s.hasNonNull("next")) {
+                    nextSteps.add(s.get("next").get("kpId").asLong());
+                }
+            });
+            System.out.printf("Demo 初二(1)班 tier %s (mean %.2f): focus %s%n", tier.get("label").asString(),
+                    tier.get("meanMastery").asDouble(), tier.get("focus").findValuesAsString("name"));
+        }
+        System.out.printf("Demo 初二(1)班: %d distinct next steps among 40 students%n", nextSteps.size());
+        assertThat(foci).hasSize(3);
+        // The 基础 tier's first focus is not the 拓展 tier's, and their foci differ.
+        assertThat(foci.getFirst().getFirst()).isNotEqualTo(foci.getLast().getFirst());
+        assertThat(Set.copyOf(foci.getFirst())).isNotEqualTo(Set.copyOf(foci.getLast()));
+        assertThat(nextSteps).hasSizeGreaterThanOrEqualTo(6);
+
+        // Those at risk for the Pythagorean theorem are truly behind on what it needs: fewer of its points mastered.
+        long pythagoras = jdbc.sql("SELECT id FROM knowledge_point WHERE school_id = ? AND code = 'M8-PY-3'").param(school)
+                .query(Long.class).single();
+        Set<Long> atRisk = new HashSet<>();
+        read("/api/classes/" + classId + "/at-risk?kpIds=" + pythagoras, teacher)
+                .forEach(r -> atRisk.add(r.get("studentId").asLong()));
+        Map<Long, List<Long>> prerequisites = new HashMap<>();
+        knowledgePoints.list(school, null).forEach(kp -> prerequisites.put(kp.id(), kp.prerequisiteIds()));
+        Set<Long> needed = Planner.closure(Set.of(pythagoras), prerequisites);
+        Map<Long, double[]> trulyMastered = new HashMap<>();
+        jdbc.sql("""
+                        SELECT m.student_id, m.kp_id, m.mastered FROM simulation_mastery m
+                        JOIN enrolment e ON e.student_id = m.student_id AND e.class_id = ?""")
+                .param(classId)
+                .query(rs -> {
+                    if (needed.contains(rs.getLong(2))) {
+                        double[] counts = trulyMastered.computeIfAbsent(rs.getLong(1), k -> new double[2]);
+                        counts[0] += rs.getBoolean(3) ? 1 : 0;
+                        counts[1]++;
+                    }
+                });
+        double risk = trulyMastered.entrySet().stream().filter(e -> atRisk.contains(e.getKey()))
+                .mapToDouble(e -> e.getValue()[0] / e.getValue()[1]).average().orElseThrow();
+        double rest = trulyMastered.entrySet().stream().filter(e -> !atRisk.contains(e.getKey()))
+                .mapToDouble(e -> e.getValue()[0] / e.getValue()[1]).average().orElseThrow();
+        System.out.printf("Demo 初二(1)班, at risk for M8-PY-3: %d students, truly mastered %.2f of what it needs (others %.2f)%n",
+                atRisk.size(), risk, rest);
+        assertThat(atRisk).isNotEmpty().hasSizeLessThan(40);
+        assertThat(risk).isLessThan(rest - 0.2);
+    }
+
 }

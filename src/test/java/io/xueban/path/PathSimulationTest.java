@@ -125,7 +125,7 @@ class PathSimulationTest {
                 Map<Long, Planner.KpState> states = new HashMap<>();
                 for (long kp : prerequisites.keySet()) {
                     double p = tracker.mastery(kp);
-                    states.put(kp, new Planner.KpState(kp, p, p >= 0.95, failures.getOrDefault(kp, 0), null, last.get(kp)));
+                    states.put(kp, new Planner.KpState(kp, p, p >= 0.95, p >= 0.8, failures.getOrDefault(kp, 0), null, last.get(kp)));
                 }
                 Map<Long, List<Planner.Candidate>> candidates = new HashMap<>();
                 for (ItemFacts facts : pool) {

@@ -63,7 +63,7 @@ class PlannerTest {
     }
 
     private static Planner.KpState state(long kp, boolean mastered, int failures, double daysAgo) {
-        return new Planner.KpState(kp, mastered ? 0.97 : 0.3, mastered, failures,
+        return new Planner.KpState(kp, mastered ? 0.97 : 0.3, mastered, mastered, failures,
                 mastered ? new Fsrs.Memory(10, 5) : null, mastered ? NOW.minus(Duration.ofHours((long) (daysAgo * 24))) : null);
     }
 
@@ -152,12 +152,12 @@ class PlannerTest {
 
     @Test
     void strugglingStepsBackToTheWeakestPrerequisite() {
-        // 3 needs 1 and 2; 2 is mastered but shakier than 1.
+        // 3 needs 1 and 2; 1 is firmly mastered, 2 only well enough to build on.
         Map<Long, List<Long>> prerequisites = Map.of(1L, List.of(), 2L, List.of(), 3L, List.of(1L, 2L));
         Map<Long, Planner.KpState> states = Map.of(
-                1L, new Planner.KpState(1, 0.99, true, 0, new Fsrs.Memory(30, 5), NOW),
-                2L, new Planner.KpState(2, 0.96, true, 0, new Fsrs.Memory(30, 5), NOW),
-                3L, new Planner.KpState(3, 0.2, false, 4, null, null));
+                1L, new Planner.KpState(1, 0.99, true, true, 0, new Fsrs.Memory(30, 5), NOW),
+                2L, new Planner.KpState(2, 0.88, false, true, 0, new Fsrs.Memory(30, 5), NOW),
+                3L, new Planner.KpState(3, 0.2, false, false, 4, null, null));
 
         List<Planner.Step> path = planner.plan(new Planner.Input(prerequisites, Set.of(3L), states, Map.of(), List.of(), NOW));
 
@@ -171,11 +171,40 @@ class PlannerTest {
         Instant failedAt = NOW.minus(Duration.ofHours(1));
         Map<Long, Planner.KpState> later = Map.of(
                 1L, states.get(1L),
-                2L, new Planner.KpState(2, 0.97, true, 0, new Fsrs.Memory(30, 5), NOW),
-                3L, new Planner.KpState(3, 0.2, false, 4, null, failedAt));
+                2L, new Planner.KpState(2, 0.9, false, true, 0, new Fsrs.Memory(30, 5), NOW),
+                3L, new Planner.KpState(3, 0.2, false, false, 4, null, failedAt));
         List<Planner.Step> again = planner.plan(new Planner.Input(prerequisites, Set.of(3L), later, Map.of(), List.of(), NOW));
-        assertThat(again).extracting(Planner.Step::kpId, Planner.Step::kind)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, Planner.Kind.LEARN));
+        assertThat(again.getFirst()).extracting(Planner.Step::kpId, Planner.Step::kind)
+                .containsExactly(3L, Planner.Kind.LEARN);
+    }
+
+    @Test
+    void aStudentWhoseGroundIsFirmKeepsPractisingThePointTheyFail() {
+        // Failing 2 four times in a row says nothing against 1, which is firmly mastered.
+        Map<Long, List<Long>> prerequisites = Map.of(1L, List.of(), 2L, List.of(1L));
+        Map<Long, Planner.KpState> states = Map.of(
+                1L, new Planner.KpState(1, 0.99, true, true, 0, new Fsrs.Memory(30, 5), NOW),
+                2L, new Planner.KpState(2, 0.2, false, false, 4, null, NOW));
+
+        List<Planner.Step> path = planner.plan(new Planner.Input(prerequisites, Set.of(2L), states, Map.of(), List.of(), NOW));
+
+        assertThat(path.getFirst()).extracting(Planner.Step::kpId, Planner.Step::kind).containsExactly(2L, Planner.Kind.LEARN);
+    }
+
+    @Test
+    void thePointTheStudentMostLikelyStillNeedsComesFirst() {
+        // 1 and 2 are roots, 3 needs 2. The answers say 1 is probably known already (0.75) and 2 is
+        // known well enough to build on: 3, though deeper, is far likelier to be the one to learn.
+        Map<Long, List<Long>> prerequisites = Map.of(1L, List.of(), 2L, List.of(), 3L, List.of(2L));
+        Map<Long, Planner.KpState> states = Map.of(
+                1L, new Planner.KpState(1, 0.75, false, false, 0, null, NOW),
+                2L, new Planner.KpState(2, 0.9, false, true, 0, null, NOW),
+                3L, new Planner.KpState(3, 0.05, false, false, 0, null, null));
+
+        List<Planner.Step> path = planner.plan(new Planner.Input(prerequisites, Set.of(1L, 3L), states, Map.of(),
+                List.of(), NOW));
+
+        assertThat(path).extracting(Planner.Step::kpId).containsExactly(3L, 1L, 2L);
     }
 
     @Test
@@ -240,7 +269,7 @@ class PlannerTest {
     void aStrugglingStudentIsNotSentBackToASkippedPrerequisite() {
         Map<Long, List<Long>> prerequisites = Map.of(1L, List.of(), 2L, List.of(1L));
         Map<Long, Planner.KpState> states = Map.of(1L, state(1, false, 0, 0),
-                2L, new Planner.KpState(2, 0.2, false, 5, null, NOW));
+                2L, new Planner.KpState(2, 0.2, false, false, 5, null, NOW));
 
         List<Planner.Step> path = planner.plan(new Planner.Input(prerequisites, Set.of(2L), states, Map.of(), List.of(),
                 NOW, List.of(), Set.of(1L)));

@@ -129,6 +129,7 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/students/{student1}/mastery", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/classes/{class1}/mastery", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "POST", "/api/insight/mastery-fit", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
+        add(cases, "GET", "/api/insight/mastery-fit", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         // Class insight: profile and students at risk for the class's teachers; item statistics for staff.
         add(cases, "GET", "/api/classes/{class1}/profile", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/classes/{class1}/at-risk?kpIds={kp2}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");

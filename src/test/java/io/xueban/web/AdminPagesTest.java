@@ -112,6 +112,7 @@ class AdminPagesTest extends PagesTest {
                 case "/admin/prompts" -> browser.await(d -> d.findElement(By.id("prompts")).getText().contains("tutor/buddy"));
                 case "/admin/classes" -> browser.await(d -> d.findElement(By.id("classes")).getText().contains("初二(1)班"));
                 case "/admin/curriculum" -> browser.await(d -> d.findElement(By.id("kps")).getText().contains("KP-1"));
+                case "/admin/data" -> browser.await(d -> d.findElement(By.id("refit-status")).getText().contains("掌握度模型"));
                 default -> browser.await(d -> !d.findElement(By.id("main")).getText().isBlank());
             }
             browser.screenshot("admin" + page.replace('/', '-').replaceAll("-$", "-home"));
@@ -124,6 +125,13 @@ class AdminPagesTest extends PagesTest {
         browser.find("#try-form button[type=submit]").click();
         browser.await(d -> d.findElement(By.id("try-reply")).getText().contains("可以正常回答"));
         browser.await(d -> d.findElement(By.id("try-status")).getText().contains("完成"));
+        browser.assertCleanPage();
+
+        // A refit from the data page says when it ran and how many students it recomputed.
+        browser.go("/admin/data");
+        browser.find("#refit").click();
+        browser.await(d -> d.findElement(By.id("refit-status")).getText().contains("（管理员发起）"));
+        assertThat(browser.text("#refit-status")).contains("名学生");
         browser.assertCleanPage();
 
         // The curriculum page changes what it shows: a new knowledge point with a prerequisite.

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,18 @@ class TeacherPagesTest extends PagesTest {
         assertThat(browser.driver.findElements(By.cssSelector("#heatmap canvas"))).isNotEmpty();
         assertThat(browser.find("#heatmap canvas").getSize().getHeight()).isGreaterThan(300);
         browser.await(d -> !d.findElement(By.id("tiers")).getText().isBlank());
+        // Three tiers that work on different points, and students of one class sent to many different next steps.
+        List<WebElement> tiers = browser.driver.findElements(By.cssSelector("#tiers details"));
+        assertThat(tiers).hasSize(3);
+        String basicFocus = tiers.getFirst().findElement(By.cssSelector("p")).getText();
+        String extendedFocus = tiers.getLast().findElement(By.cssSelector("p")).getText();
+        assertThat(basicFocus).isNotEqualTo(extendedFocus);
+        Set<String> nextSteps = new HashSet<>();
+        for (WebElement student : browser.driver.findElements(By.cssSelector("#tiers li"))) {
+            String text = student.getText();
+            nextSteps.add(text.substring(text.indexOf('：') + 1));
+        }
+        assertThat(nextSteps).hasSizeGreaterThanOrEqualTo(6);
         browser.screenshot("teacher-class");
         browser.assertCleanPage();
 
