@@ -115,8 +115,7 @@ public class DemoSchool {
                     item.kps().stream().map(kpIds::get).toList())));
         }
 
-        MasterySimulation simulation = new MasterySimulation(unit.points(), unit.items(), 8, POINTS_PER_WEEK,
-                seed);
+        MasterySimulation simulation = new MasterySimulation(unit.points(), unit.items(), 8, POINTS_PER_WEEK, seed);
         Random random = new Random(seed + 1);
         List<NewResponse> history = new ArrayList<>();
         List<Object[]> truth = new ArrayList<>();
@@ -127,7 +126,8 @@ public class DemoSchool {
         }
         for (int c = 0; c < CLASS_NAMES.size(); c++) {
             long classId = roster.createClass(school, CLASS_NAMES.get(c), 8);
-            long teacher = roster.createUser(school, usernamePrefix + TEACHERS.get(c), TEACHER_NAMES.get(c), Role.TEACHER, hash, true);
+            long teacher = roster.createUser(school, usernamePrefix + TEACHERS.get(c), TEACHER_NAMES.get(c), Role.TEACHER,
+                    hash, true);
             roster.assign(school, teacher, classId, subject);
             for (int s = 1; s <= STUDENTS_PER_CLASS; s++) {
                 String username = usernamePrefix + "s08%02d%02d".formatted(c + 1, s);

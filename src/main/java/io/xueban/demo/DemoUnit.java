@@ -47,7 +47,8 @@ public final class DemoUnit {
         for (DemoCurriculum.ItemEntry item : curriculum.items()) {
             int[] kps = item.kps().stream().map(index::get).sorted(Comparator.reverseOrder()).mapToInt(Integer::intValue)
                     .toArray();
-            // A single choice can be guessed; a multiple choice hardly (one set of options of 15), a blank or an open answer not.
+            // A single choice can be guessed; a multiple choice hardly (one set of options of 15), a blank or
+            // an open answer not.
             int options = item.type() == ItemType.SINGLE_CHOICE ? item.options().size() : 0;
             int key = options > 0 ? item.answer().charAt(0) - 'A' : -1;
             items.add(new MasterySimulation.Item(kps, item.type(), options, key, item.difficulty(), item.discrimination()));

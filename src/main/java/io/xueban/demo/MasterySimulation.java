@@ -74,11 +74,6 @@ public final class MasterySimulation {
         this.random = new Random(seed);
     }
 
-    /** The weeks a term of these points takes, the review week included. */
-    public int weeks(int taughtPoints) {
-        return (taughtPoints + pointsPerWeek - 1) / pointsPerWeek + 1;
-    }
-
     /**
      * A student's term: the points in {@code teachingOrder}, {@code pointsPerWeek} a week, each
      * practised with {@code minItems} to {@code maxItems} of its items on the day it is taught,

@@ -59,7 +59,7 @@ class MasteryController {
     @Operation(summary = "Fit the school's mastery model to all stored answers and recompute every student (admin)")
     Map<String, Object> refit(CurrentUser me) {
         access.requireAdmin(me);
-        return MasteryViews.refitSummary(refits.run(me.schoolId(), "ADMIN"));
+        return MasteryViews.refitSummary(refits.run(me.schoolId(), MasteryRefits.Reason.ADMIN));
     }
 
     @GetMapping("/insight/mastery-fit")

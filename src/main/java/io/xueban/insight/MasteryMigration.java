@@ -20,8 +20,6 @@ class MasteryMigration {
 
     private static final Logger log = LoggerFactory.getLogger(MasteryMigration.class);
 
-    static final String REASON = "MODEL_UPGRADE";
-
     private final JdbcClient jdbc;
     private final MasteryRefits refits;
 
@@ -39,10 +37,10 @@ class MasteryMigration {
     void refitSchoolsWithOldStates() {
         List<Long> schools = jdbc.sql("SELECT DISTINCT school_id FROM mastery WHERE mastered IS NULL")
                 .query(Long.class).list();
-        schools.forEach(school -> refits.due(school, REASON));
+        schools.forEach(school -> refits.due(school, MasteryRefits.Reason.MODEL_UPGRADE));
         for (long school : schools) {
             try {
-                MasteryService.Refit refit = refits.run(school, REASON);
+                MasteryService.Refit refit = refits.run(school, MasteryRefits.Reason.MODEL_UPGRADE);
                 log.info("School {}: mastery recomputed under the hidden-state model ({} students, {} answers)",
                         school, refit.students(), refit.responses());
             } catch (RuntimeException e) {

@@ -19,11 +19,11 @@ class MasteryRefits {
 
     enum State { WAITING, RUNNING, DONE, FAILED }
 
-    /**
-     * @param reason why it ran: {@code MODEL_UPGRADE} (stored states predate the model) or {@code ADMIN}
-     * @param refit what it did, once done
-     */
-    record Status(State state, String reason, Instant startedAt, Instant finishedAt, MasteryService.Refit refit) {
+    /** Why a refit runs: the stored states predate the model, or an admin asked. */
+    enum Reason { MODEL_UPGRADE, ADMIN }
+
+    /** @param refit what it did, once done */
+    record Status(State state, Reason reason, Instant startedAt, Instant finishedAt, MasteryService.Refit refit) {
     }
 
     private final MasteryService mastery;
@@ -36,12 +36,12 @@ class MasteryRefits {
     }
 
     /** Marks the school's states as due for a recompute. */
-    void due(long schoolId, String reason) {
+    void due(long schoolId, Reason reason) {
         statuses.putIfAbsent(schoolId, new Status(State.WAITING, reason, null, null, null));
     }
 
     /** Refits the school's model now, unless a refit of it is running already (409). */
-    MasteryService.Refit run(long schoolId, String reason) {
+    MasteryService.Refit run(long schoolId, Reason reason) {
         Status running = new Status(State.RUNNING, reason, clock.instant(), null, null);
         Status before = statuses.get(schoolId);
         boolean started = before == null ? statuses.putIfAbsent(schoolId, running) == null
