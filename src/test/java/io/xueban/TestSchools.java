@@ -96,6 +96,13 @@ public class TestSchools {
                 kp1, kp2, choice, fillIn);
     }
 
+    /** An open item on the school's first knowledge point: one that only a teacher can mark. */
+    public long openItem(School school) {
+        return items.create(school.id(), new ItemRequest(school.subject(), "I-OPEN", ItemType.OPEN,
+                "为什么 √(a²) 不总等于 a？请说明理由。", null, "当 a < 0 时 √(a²) = −a。", null, BloomLevel.ANALYZE,
+                java.util.List.of(school.kp1())));
+    }
+
     /** More students in the school's first class; returns their usernames. */
     public java.util.List<String> moreStudents(School school, int count) {
         java.util.List<String> names = new java.util.ArrayList<>();

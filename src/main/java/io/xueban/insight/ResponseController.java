@@ -46,7 +46,7 @@ class ResponseController {
 
     @PostMapping("/responses")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Record one answer")
+    @Operation(summary = "Record one answer: a student's own is marked from the key; staff may give the mark")
     Recorded record(CurrentUser me, @Valid @RequestBody ResponseRequest request) {
         List<NewResponse> checked = intake.fromJson(me, List.of(request));
         Recorded recorded = store(checked);
@@ -60,8 +60,9 @@ class ResponseController {
 
     @PostMapping("/responses/batch")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Record many answers at once; one invalid entry rejects them all")
+    @Operation(summary = "Record many answers at once (staff); one invalid entry rejects them all")
     Recorded recordBatch(CurrentUser me, @RequestBody @NotEmpty @Size(max = 5000) List<@Valid ResponseRequest> batch) {
+        policy.requireStaff(me);
         return store(intake.fromJson(me, batch));
     }
 

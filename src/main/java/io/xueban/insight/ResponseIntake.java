@@ -28,7 +28,9 @@ import io.xueban.system.Csv;
 /**
  * Turns answers as clients send them (one, a JSON batch, or a CSV file) into checked
  * {@link NewResponse}s: the caller may act for the student, the item is the school's, and the
- * answer is marked from the key when no mark is given. Nothing is stored unless all are valid.
+ * answer is marked from the key when no mark is given. A student's own answer is always marked
+ * from the key and stamped with the server's time: only staff record a mark (for the students
+ * they teach) or say when an answer was given. Nothing is stored unless all are valid.
  */
 @Service
 class ResponseIntake {
@@ -70,19 +72,26 @@ class ResponseIntake {
             ResponseRequest request = requests.get(i);
             long studentId = request.studentId() != null ? request.studentId() : selfOrMissing(me);
             policy.checkStudent(me, studentId);
+            boolean ownAnswer = me.is(Role.STUDENT);
+            if (ownAnswer && (request.correct() != null || request.score() != null)) {
+                throw ApiException.forbidden("response-mark-staff-only");
+            }
+            if (ownAnswer && request.source() != null && request.source() != ResponseSource.TYPED) {
+                throw ApiException.forbidden("response-source-staff-only", request.source());
+            }
             ItemRef item = items.findRef(request.itemId())
                     .filter(found -> found.schoolId() == me.schoolId())
                     .orElseThrow(() -> ApiException.notFound("item", request.itemId()));
-            String problem = checkContent(request.source(), request.answeredAt());
+            Instant answeredAt = ownAnswer || request.answeredAt() == null ? clock.instant() : request.answeredAt();
+            String problem = checkContent(request.source(), answeredAt);
             if (problem == null) {
                 var marked = mark(item, request.correct(), request.score(), request.answer());
                 if (marked == null) {
-                    problem = "response.needs-mark";
+                    problem = ownAnswer ? "response.needs-teacher" : "response.needs-mark";
                 } else {
                     checked.add(new NewResponse(me.schoolId(), studentId, item.id(), marked.correct(), marked.score(),
                             request.answer(), request.timeTakenMs(),
-                            request.source() == null ? ResponseSource.TYPED : request.source(),
-                            request.answeredAt() == null ? clock.instant() : request.answeredAt()));
+                            request.source() == null ? ResponseSource.TYPED : request.source(), answeredAt));
                 }
             }
             if (problem != null) {

@@ -156,7 +156,8 @@ class LearningPaths {
         Map<Long, List<Planner.Candidate>> candidates = new HashMap<>();
         Map<Long, ItemFacts> facts = new HashMap<>();
         for (ItemFacts item : curriculum.items()) {
-            if (subjectId != null && item.subjectId() != subjectId) {
+            // Practice on the path is marked at once from the key: an open item waits for a teacher.
+            if (subjectId != null && item.subjectId() != subjectId || item.type() == ItemType.OPEN) {
                 continue;
             }
             facts.put(item.id(), item);

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.xueban.security.AccountChanged;
+import io.xueban.security.PasswordRules;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
 import io.xueban.system.Db;
@@ -34,12 +35,14 @@ public class Roster {
 
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
+    private final PasswordRules rules;
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    Roster(JdbcClient jdbc, PasswordEncoder passwords, Clock clock, ApplicationEventPublisher events) {
+    Roster(JdbcClient jdbc, PasswordEncoder passwords, PasswordRules rules, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.passwords = passwords;
+        this.rules = rules;
         this.clock = clock;
         this.events = events;
     }
@@ -202,10 +205,16 @@ public class Roster {
                 schoolId, name, grade, Db.utc(clock.instant()));
     }
 
-    /** Creates an account; the password is hashed here unless {@code passwordIsHashed}. */
+    /**
+     * Creates an account; the password is checked against {@link PasswordRules} and hashed here
+     * unless {@code passwordIsHashed} (the caller has done both).
+     */
     @Transactional
     public long createUser(long schoolId, String username, String displayName, Role role, String password,
                            boolean passwordIsHashed) {
+        if (!passwordIsHashed) {
+            rules.check(password, role, username);
+        }
         if (usernameTaken(username)) {
             throw ApiException.conflict("username-taken", username);
         }
@@ -228,9 +237,19 @@ public class Roster {
             jdbc.sql("UPDATE app_user SET enabled = ? WHERE id = ?").params(enabled, id).update();
         }
         if (password != null) {
+            var account = jdbc.sql("SELECT username, role FROM app_user WHERE id = ?").param(id)
+                    .query((rs, n) -> Map.entry(rs.getString(1), Role.valueOf(rs.getString(2)))).single();
+            rules.check(password, account.getValue(), account.getKey());
             jdbc.sql("UPDATE app_user SET password_hash = ? WHERE id = ?").params(passwords.encode(password), id).update();
         }
-        events.publishEvent(new AccountChanged(id));
+        // A new password or a disabled account signs the user out everywhere.
+        events.publishEvent(new AccountChanged(id, password != null || Boolean.FALSE.equals(enabled)));
+    }
+
+    /** Signs the user out everywhere: their tokens are revoked, their sessions end. */
+    @Transactional
+    void signOut(long id) {
+        events.publishEvent(new AccountChanged(id, true));
     }
 
     /** Enrols a student in a class; enrolling twice is harmless. Returns whether it was new. */

@@ -22,6 +22,7 @@ import io.xueban.curriculum.Subject;
 import io.xueban.curriculum.Subjects;
 import io.xueban.safety.AuditLog;
 import io.xueban.security.CurrentUser;
+import io.xueban.security.PasswordRules;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
 import io.xueban.system.Csv;
@@ -58,11 +59,14 @@ class RosterImport {
     private final Roster roster;
     private final Subjects subjects;
     private final PasswordEncoder passwords;
+    private final PasswordRules rules;
     private final AuditLog audit;
     private final MessageSource messages;
     private final SecureRandom random = new SecureRandom();
 
-    RosterImport(Roster roster, Subjects subjects, PasswordEncoder passwords, AuditLog audit, MessageSource messages) {
+    RosterImport(Roster roster, Subjects subjects, PasswordEncoder passwords, PasswordRules rules, AuditLog audit,
+            MessageSource messages) {
+        this.rules = rules;
         this.roster = roster;
         this.subjects = subjects;
         this.passwords = passwords;
@@ -146,8 +150,8 @@ class RosterImport {
             problems.add("roster.role-invalid");
         }
         String password = row.get("password");
-        if (password != null && (password.length() < 8 || password.length() > 200)) {
-            problems.add("roster.password-short");
+        if (password != null && rules.problem(password, role == null ? Role.TEACHER : role, username).isPresent()) {
+            problems.add("roster.password-weak");
         }
         List<String> classes = row.get("class") == null ? List.of()
                 : Arrays.stream(row.get("class").split("[;；]")).map(String::strip).filter(s -> !s.isEmpty()).toList();
@@ -187,8 +191,8 @@ class RosterImport {
             return Optional.empty();
         }
         boolean generated = password == null;
-        return Optional.of(new Planned(username, displayName, role, generated ? newPassword() : password, generated,
-                classes, subject));
+        return Optional.of(new Planned(username, displayName, role, generated ? newPassword(role, username) : password,
+                generated, classes, subject));
     }
 
     private static Integer parseGrade(String text) {
@@ -203,12 +207,16 @@ class RosterImport {
         }
     }
 
-    private String newPassword() {
-        StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
-            password.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
-        }
-        return password.toString();
+    private String newPassword(Role role, String username) {
+        String made;
+        do {
+            StringBuilder password = new StringBuilder();
+            for (int i = 0; i < PasswordRules.MIN_STAFF; i++) {
+                password.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
+            }
+            made = password.toString();
+        } while (rules.problem(made, role, username).isPresent());
+        return made;
     }
 
     private String describe(String key, Locale locale) {

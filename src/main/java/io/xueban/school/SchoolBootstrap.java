@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.xueban.security.PasswordRules;
 import io.xueban.security.Role;
 
 /**
@@ -23,11 +24,13 @@ class SchoolBootstrap implements ApplicationRunner {
     private static final int MIN_PASSWORD = 12;
 
     private final Roster roster;
+    private final PasswordRules rules;
     private final BootstrapSettings settings;
     private final TransactionTemplate transaction;
 
-    SchoolBootstrap(Roster roster, BootstrapSettings settings, PlatformTransactionManager transactions) {
+    SchoolBootstrap(Roster roster, PasswordRules rules, BootstrapSettings settings, PlatformTransactionManager transactions) {
         this.roster = roster;
+        this.rules = rules;
         this.settings = settings;
         this.transaction = new TransactionTemplate(transactions);
     }
@@ -45,6 +48,10 @@ class SchoolBootstrap implements ApplicationRunner {
         if (settings.adminPassword().length() < MIN_PASSWORD) {
             throw new IllegalStateException("xueban.bootstrap.admin-password must have at least " + MIN_PASSWORD
                     + " characters");
+        }
+        if (rules.problem(settings.adminPassword(), Role.ADMIN, settings.adminUsername()).isPresent()) {
+            throw new IllegalStateException("xueban.bootstrap.admin-password is too easy to guess (a common password, a run"
+                    + " or repeat of characters, or the username): choose a longer, less common one");
         }
         String name = settings.schoolName() == null || settings.schoolName().isBlank()
                 ? settings.schoolCode() : settings.schoolName();

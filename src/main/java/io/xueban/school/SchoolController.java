@@ -191,6 +191,16 @@ class SchoolController {
         return roster.person(id).orElseThrow();
     }
 
+    @PostMapping("/users/{id}/sign-out")
+    @Operation(summary = "Sign an account out everywhere: revoke its tokens and end its sessions (admin)")
+    ResponseEntity<Void> signOut(CurrentUser me, @PathVariable long id) {
+        policy.requireAdmin(me);
+        personOfSchool(me, id);
+        roster.signOut(id);
+        audit.record(me, "user.sign-out", "app_user", id, null);
+        return ResponseEntity.noContent().build();
+    }
+
     @GetMapping("/students/{id}")
     @Operation(summary = "A student and their classes")
     Student student(CurrentUser me, @PathVariable long id) {

@@ -102,9 +102,17 @@ class ApiTokens {
         return account;
     }
 
+    /** Within the change's transaction: a sign-out revokes every token of the user. */
     @EventListener
     void onAccountChanged(AccountChanged event) {
         forget(event.userId());
+        if (event.signOut()) {
+            jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+                    .params(Db.utc(clock.instant()), event.userId())
+                    .update();
+        }
+        // A request between the change and its commit may have cached the account again.
+        Db.afterCommit(() -> forget(event.userId()));
     }
 
     private void forget(long userId) {

@@ -17,6 +17,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
@@ -57,12 +58,14 @@ class SecurityConfiguration {
     /** The one filter chain: which paths are public, how API and page clients are told to sign in. */
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
-                                    AuthenticationManager authenticationManager) throws Exception {
+                                    AuthenticationManager authenticationManager, SignOuts signOuts) throws Exception {
         // Machine clients get problem+json; people in a browser get the login page.
         RequestMatcher api = new OrRequestMatcher(ApiPaths.PATTERNS.stream()
                 .<RequestMatcher>map(pattern -> pathPattern(pattern)).toList());
         RequestMatcher tokenRequest = pathPattern(HttpMethod.POST, "/api/tokens");
         RequestMatcher bearer = BearerTokenFilter::hasBearerToken;
+        SavedRequestAwareAuthenticationSuccessHandler afterLogin = new SavedRequestAwareAuthenticationSuccessHandler();
+        afterLogin.setDefaultTargetUrl("/");
         http
                 .authenticationManager(authenticationManager)
                 .authorizeHttpRequests(auth -> auth
@@ -82,7 +85,11 @@ class SecurityConfiguration {
                         .anyRequest().authenticated())
                 .formLogin(form -> form
                         .loginPage("/login")
-                        .defaultSuccessUrl("/", false)
+                        // The session remembers when it signed in, so that a later sign-out everywhere ends it.
+                        .successHandler((request, response, authentication) -> {
+                            signOuts.signedIn(request.getSession());
+                            afterLogin.onAuthenticationSuccess(request, response, authentication);
+                        })
                         .failureHandler((request, response, e) -> response.sendRedirect(
                                 e instanceof LoginThrottledException ? "/login?locked" : "/login?error")))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
@@ -97,7 +104,8 @@ class SecurityConfiguration {
                                 problems.write(request, response, HttpStatus.FORBIDDEN, "access-denied"), api)
                         // People in a browser get the error page, which says so in words.
                         .defaultAccessDeniedHandlerFor(new AccessDeniedHandlerImpl(), AnyRequestMatcher.INSTANCE))
-                .addFilterBefore(new BearerTokenFilter(tokens, problems), UsernamePasswordAuthenticationFilter.class);
+                .addFilterBefore(new BearerTokenFilter(tokens, problems), UsernamePasswordAuthenticationFilter.class)
+                .addFilterAfter(new SignOuts.Filter(signOuts, problems, api), BearerTokenFilter.class);
         return http.build();
     }
 }

@@ -1,6 +1,7 @@
 package io.xueban.insight;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,57 @@ class ResponseApiTest {
                 .andExpect(jsonPath("$[0].score").value(1.0))
                 .andExpect(jsonPath("$[0].source").value("TYPED"))
                 .andExpect(jsonPath("$[0].timeTakenMs").value(42000));
+    }
+
+    @Test
+    void aStudentCannotMarkTheirOwnAnswerNorSendABatchNorBackdate() throws Exception {
+        // A wrong answer claimed right, a missing answer claimed right, a score: all refused, nothing stored.
+        for (String body : List.of("""
+                        {"itemId":%d,"answer":"5","correct":true}""", """
+                        {"itemId":%d,"correct":true}""", """
+                        {"itemId":%d,"answer":"5","score":1.0}""")) {
+            json("/api/responses", school.student1Name(), body.formatted(school.fillInItem()))
+                    .andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.code").value("response-mark-staff-only"))
+                    .andExpect(jsonPath("$.detail").value("作答的对错由系统按答案判定，学生不能自己填写 correct 或 score。"));
+        }
+        json("/api/responses", school.student1Name(), """
+                {"itemId":%d,"answer":"3","source":"IMPORTED"}""".formatted(school.fillInItem()))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.code").value("response-source-staff-only"));
+        json("/api/responses/batch", school.student1Name(), """
+                [{"itemId":%d,"answer":"3"}]""".formatted(school.fillInItem()))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.code").value("staff-only"));
+        assertThat(count()).isZero();
+
+        // An answer time in the past is the server's time for a student's own answer.
+        json("/api/responses", school.student1Name(), """
+                {"itemId":%d,"answer":"3","answeredAt":"2025-01-01T08:00:00Z"}""".formatted(school.fillInItem()))
+                .andExpect(status().isCreated());
+        mvc.perform(get("/api/students/" + school.student1() + "/responses")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(jsonPath("$[0].answeredAt").value(org.hamcrest.Matchers.startsWith("202")))
+                .andExpect(jsonPath("$[0].answeredAt").value(org.hamcrest.Matchers.not(org.hamcrest.Matchers.startsWith("2025-01-01"))));
+
+        // Staff may mark, for the students they teach only.
+        json("/api/responses", school.teacher1Name(), """
+                {"studentId":%d,"itemId":%d,"answer":"5","correct":true}""".formatted(school.student1(), school.fillInItem()))
+                .andExpect(status().isCreated());
+        json("/api/responses", school.teacher2Name(), """
+                {"studentId":%d,"itemId":%d,"answer":"5","correct":true}""".formatted(school.student1(), school.fillInItem()))
+                .andExpect(status().isForbidden());
+    }
+
+    @Test
+    void aStudentsOpenAnswerIsLeftToATeacher() throws Exception {
+        long open = schools.openItem(school);
+        json("/api/responses", school.student1Name(), """
+                {"itemId":%d,"answer":"因为两边之和大于第三边"}""".formatted(open))
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.errors[0].message").value(
+                        "这道题需要老师批改，不能在这里自动判分：请把作答写在纸上拍照提交给老师。"));
+        assertThat(count()).isZero();
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.xueban.XuebanTest;
+import io.xueban.security.PasswordRules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +21,8 @@ class SchoolBootstrapTest {
     @Autowired
     Roster roster;
     @Autowired
+    PasswordRules rules;
+    @Autowired
     PlatformTransactionManager transactions;
     @Autowired
     JdbcClient jdbc;
@@ -29,7 +32,7 @@ class SchoolBootstrapTest {
     @Test
     void createsTheFirstSchoolAndAdminOnceAndTheAdminCanSignIn() throws Exception {
         var settings = new BootstrapSettings("boot1", "第一中学", "boot1.admin", "a-long-password-1");
-        SchoolBootstrap bootstrap = new SchoolBootstrap(roster, settings, transactions);
+        SchoolBootstrap bootstrap = new SchoolBootstrap(roster, rules, settings, transactions);
 
         assertThat(bootstrap.bootstrap()).isTrue();
         assertThat(bootstrap.bootstrap()).isFalse();
@@ -41,9 +44,9 @@ class SchoolBootstrapTest {
 
     @Test
     void nothingHappensWithoutSettingsAndAShortPasswordIsRefused() {
-        assertThat(new SchoolBootstrap(roster, new BootstrapSettings(null, null, null, null), transactions).bootstrap())
+        assertThat(new SchoolBootstrap(roster, rules, new BootstrapSettings(null, null, null, null), transactions).bootstrap())
                 .isFalse();
-        assertThatThrownBy(() -> new SchoolBootstrap(roster,
+        assertThatThrownBy(() -> new SchoolBootstrap(roster, rules,
                 new BootstrapSettings("boot2", null, "boot2.admin", "short"), transactions).bootstrap())
                 .hasMessageContaining("at least 12");
         assertThat(roster.schoolByCode("boot2")).isEmpty();
@@ -55,7 +58,7 @@ class SchoolBootstrapTest {
         roster.createUser(roster.createSchool("boot3-other", "别的学校"), taken, "别人", io.xueban.security.Role.ADMIN,
                 "{noop}unused", true);
 
-        assertThatThrownBy(() -> new SchoolBootstrap(roster,
+        assertThatThrownBy(() -> new SchoolBootstrap(roster, rules,
                 new BootstrapSettings("boot3", null, taken, "a-long-password-1"), transactions).bootstrap());
         assertThat(roster.schoolByCode("boot3")).isEmpty();
     }

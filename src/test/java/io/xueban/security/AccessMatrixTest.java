@@ -82,9 +82,13 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/students/{student1}/responses", null, "ADMIN_A=200 T1=200 T2=403 S1=200 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "POST", "/api/responses", "{\"studentId\":{student1},\"itemId\":{choiceItem},\"answer\":\"A\"}",
                 "ADMIN_A=201 T1=201 T2=403 S1=201 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        // Batches and imports are staff-only: a student's answers come one at a time, marked by the server.
+        add(cases, "POST", "/api/responses/batch", "[{\"studentId\":{student1},\"itemId\":{choiceItem},\"correct\":true}]",
+                "ADMIN_A=201 T1=201 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=403");
         add(cases, "POST", "/api/responses/import", "student,item,correct\n{student1Name},I-1,1\n",
                 "ADMIN_A=201 T1=201 T2=422 S1=403 S2=403 ADMIN_B=422 T_B=422 S_B=403");
         add(cases, "PUT", "/api/classes/{class1}/students/{student3}", null, "ADMIN_A=204 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
+        add(cases, "POST", "/api/users/{student3}/sign-out", null, "ADMIN_A=204 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
         add(cases, "GET", "/api/users/{teacher1}", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
         add(cases, "PATCH", "/api/users/{student1}", "{\"displayName\":\"一班学生\"}",
                 "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");

@@ -170,6 +170,58 @@ class TokenAndLoginTest {
                 .andExpect(status().isUnauthorized());
     }
 
+    @Test
+    void aNewPasswordSetByAnAdminSignsTheUserOutEverywhere() throws Exception {
+        String token = issue(school.teacher1Name(), TestSchools.PASSWORD);
+        MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
+                        .param("username", school.teacher1Name()).param("password", TestSchools.PASSWORD))
+                .andReturn().getRequest().getSession();
+        mvc.perform(get("/api/classes").session(session)).andExpect(status().isOk());
+
+        // A weak new password is refused, and nothing changes.
+        resetPassword(school.teacher1(), "1234567890")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("password-common"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.startsWith("这个密码太容易被猜到")));
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)).andExpect(status().isOk());
+
+        resetPassword(school.teacher1(), "a-fresh-start-2026").andExpect(status().isOk());
+
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.code").value("invalid-token"));
+        mvc.perform(get("/api/classes").session(session))
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.code").value("session-ended"));
+        mvc.perform(tokenRequest(school.teacher1Name(), TestSchools.PASSWORD)).andExpect(status().isUnauthorized());
+        issue(school.teacher1Name(), "a-fresh-start-2026");
+    }
+
+    @Test
+    void anAdminSignsAUserOutWithoutChangingTheirPassword() throws Exception {
+        String token = issue(school.student1Name(), TestSchools.PASSWORD);
+        MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
+                        .param("username", school.student1Name()).param("password", TestSchools.PASSWORD))
+                .andReturn().getRequest().getSession();
+
+        mvc.perform(post("/api/users/" + school.student1() + "/sign-out")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/users/" + school.student1() + "/sign-out")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName())))
+                .andExpect(status().isNoContent());
+
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)).andExpect(status().isUnauthorized());
+        mvc.perform(get("/").session(session)).andExpect(redirectedUrl("/login?ended"));
+        issue(school.student1Name(), TestSchools.PASSWORD);
+    }
+
+    private org.springframework.test.web.servlet.ResultActions resetPassword(long user, String password) throws Exception {
+        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch("/api/users/" + user)
+                .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName()))
+                .contentType(MediaType.APPLICATION_JSON).content("{\"password\":\"" + password + "\"}"));
+    }
+
     private String issue(String username, String password) throws Exception {
         String body = mvc.perform(tokenRequest(username, password))
                 .andExpect(status().isCreated())
