@@ -1,5 +1,7 @@
 package io.xueban;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
@@ -31,7 +33,12 @@ class ApplicationTest {
     }
 
     @Test
-    void otherActuatorEndpointsNeedAnAdmin() throws Exception {
-        mvc.perform(get("/actuator/metrics")).andExpect(status().isUnauthorized());
+    void anonymousCallersSeeNoHealthDetailsAndNoOtherActuatorEndpoint() throws Exception {
+        mvc.perform(get("/actuator/health"))
+                .andExpect(jsonPath("$.components").doesNotExist())
+                .andExpect(jsonPath("$.details").doesNotExist());
+        for (String endpoint : List.of("/actuator/metrics", "/actuator/info", "/actuator/prometheus")) {
+            mvc.perform(get(endpoint)).andExpect(status().isUnauthorized());
+        }
     }
 }

@@ -191,6 +191,17 @@ public class Roster {
                 .params(schoolId, name).query(Roster::classRef).optional();
     }
 
+    /** A free username like the one asked for: the school's code in front, then a number if needed. */
+    String usernameSuggestion(long schoolId, String username) {
+        String code = jdbc.sql("SELECT code FROM school WHERE id = ?").param(schoolId).query(String.class).single();
+        String base = username.startsWith(code + ".") ? username : code + "." + username;
+        String suggestion = base;
+        for (int n = 2; usernameTaken(suggestion); n++) {
+            suggestion = base + n;
+        }
+        return suggestion;
+    }
+
     boolean usernameTaken(String username) {
         return jdbc.sql("SELECT COUNT(*) FROM app_user WHERE LOWER(username) = LOWER(?)")
                 .param(username).query(Integer.class).single() > 0;
@@ -216,7 +227,8 @@ public class Roster {
             rules.check(password, role, username);
         }
         if (usernameTaken(username)) {
-            throw ApiException.conflict("username-taken", username);
+            // Usernames are unique across the instance: the answer must not tell whether another school holds it.
+            throw ApiException.conflict("username-unavailable", username, usernameSuggestion(schoolId, username));
         }
         return Db.insert(jdbc, """
                         INSERT INTO app_user (school_id, username, display_name, role, password_hash, enabled, created_at)

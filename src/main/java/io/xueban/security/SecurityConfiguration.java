@@ -58,7 +58,8 @@ class SecurityConfiguration {
     /** The one filter chain: which paths are public, how API and page clients are told to sign in. */
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
-                                    AuthenticationManager authenticationManager, SignOuts signOuts) throws Exception {
+                                    AuthenticationManager authenticationManager, SignOuts signOuts,
+                                    OperationsSettings operations) throws Exception {
         // Machine clients get problem+json; people in a browser get the login page.
         RequestMatcher api = new OrRequestMatcher(ApiPaths.PATTERNS.stream()
                 .<RequestMatcher>map(pattern -> pathPattern(pattern)).toList());
@@ -73,10 +74,11 @@ class SecurityConfiguration {
                         // dispatches carry no bearer token of their own.
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/login", "/error", "/css/**", "/js/**", "/webjars/**", "/favicon.ico").permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        // Health for everyone (its details for admins only); the instance's metrics for its operator.
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers(tokenRequest).permitAll()
-                        .requestMatchers("/actuator/**").hasRole(Role.ADMIN.name())
+                        .requestMatchers("/actuator/**").hasRole(BearerTokenFilter.OPERATOR)
                         // Pages by role; the API checks every request on its own.
                         .requestMatchers("/study", "/study/**").hasRole(Role.STUDENT.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
@@ -104,7 +106,7 @@ class SecurityConfiguration {
                                 problems.write(request, response, HttpStatus.FORBIDDEN, "access-denied"), api)
                         // People in a browser get the error page, which says so in words.
                         .defaultAccessDeniedHandlerFor(new AccessDeniedHandlerImpl(), AnyRequestMatcher.INSTANCE))
-                .addFilterBefore(new BearerTokenFilter(tokens, problems), UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(tokens, operations, problems), UsernamePasswordAuthenticationFilter.class)
                 .addFilterAfter(new SignOuts.Filter(signOuts, problems, api), BearerTokenFilter.class);
         return http.build();
     }

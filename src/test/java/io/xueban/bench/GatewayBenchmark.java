@@ -46,6 +46,9 @@ import static io.xueban.bench.BenchSupport.percentile;
  */
 public final class GatewayBenchmark {
 
+    /** The operator's token the app is started with, for its metrics. */
+    private static final String METRICS_TOKEN = "bench-metrics-token";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     // The model server profile; the defaults are the issue's: 8 slots, 300 ms to first token,
@@ -328,7 +331,7 @@ public final class GatewayBenchmark {
         for (String status : List.of("200", "429")) {
             var response = http.send(HttpRequest.newBuilder(URI.create(base
                             + "/actuator/metrics/http.server.requests?tag=uri:/api/ai/chat&tag=status:" + status))
-                    .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 continue;
             }
@@ -418,6 +421,7 @@ public final class GatewayBenchmark {
                 "-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
                 "--server.port=" + port,
                 "--xueban.data-dir=" + data,
+                "--xueban.operations.metrics-token=" + METRICS_TOKEN,
                 "--spring.datasource.url=" + pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 "--spring.datasource.username=", "--spring.datasource.password=",
                 "--spring.datasource.hikari.maximum-pool-size=20",
@@ -516,7 +520,7 @@ public final class GatewayBenchmark {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         HttpClient http = HttpClient.newHttpClient();
         var response = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/jvm.memory.used?tag=area:heap"))
-                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         long heap = (long) JSON.readTree(response.body()).get("measurements").get(0).get("value").asDouble();
         long rss = 0;
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

@@ -1,5 +1,7 @@
 package io.xueban.llm;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -19,6 +21,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** The test profile's model server is not running: AI answers 503, everything else works. */
 @XuebanTest
 class ChatUnavailableTest {
+
+    /** The operator's token in application-test.yml. */
+    static final String METRICS_TOKEN = "test-metrics-token";
 
     @Autowired
     MockMvc mvc;
@@ -52,13 +57,21 @@ class ChatUnavailableTest {
     }
 
     @Test
-    void metricsAreExportedForPrometheusToAdmins() throws Exception {
+    void metricsAreExportedForPrometheusToTheOperatorOnly() throws Exception {
         TestSchools.School school = schools.create();
-        mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName())))
+        mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + METRICS_TOKEN))
                 .andExpect(status().isOk())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content()
                         .string(containsString("xueban_llm_queue_length")));
-        mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
-                .andExpect(status().isForbidden());
+        // A school's admin sees their school, not the whole instance.
+        for (String user : List.of(school.adminName(), school.teacher1Name())) {
+            mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, schools.bearer(user)))
+                    .andExpect(status().isForbidden());
+        }
+        mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer wrong-" + METRICS_TOKEN))
+                .andExpect(status().isUnauthorized());
+        // The operator's token is no API token.
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + METRICS_TOKEN))
+                .andExpect(status().isUnauthorized());
     }
 }

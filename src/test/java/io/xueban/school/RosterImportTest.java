@@ -98,7 +98,7 @@ class RosterImportTest {
                 .andExpect(status().isUnprocessableContent())
                 .andExpect(jsonPath("$.code").value("invalid-rows"))
                 .andExpect(jsonPath("$.errors[*].row").value(org.hamcrest.Matchers.contains(3, 4, 5, 6, 7, 8)))
-                .andExpect(jsonPath("$.errors[0].message").value(containsString("用户名已存在")));
+                .andExpect(jsonPath("$.errors[0].message").value(containsString("用户名不可用")));
 
         assertThat(count("app_user")).isEqualTo(usersBefore);
         assertThat(count("class_group")).isEqualTo(classesBefore);

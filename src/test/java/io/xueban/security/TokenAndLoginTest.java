@@ -1,5 +1,7 @@
 package io.xueban.security;
 
+import java.util.List;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -214,6 +216,25 @@ class TokenAndLoginTest {
         mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)).andExpect(status().isUnauthorized());
         mvc.perform(get("/").session(session)).andExpect(redirectedUrl("/login?ended"));
         issue(school.student1Name(), TestSchools.PASSWORD);
+    }
+
+    @Test
+    void aUsernameHeldByAnotherSchoolIsUnavailableWithoutSayingWhere() throws Exception {
+        TestSchools.School other = schools.create();
+        String own = schools.bearer(school.adminName());
+        String body = "{\"username\":\"%s\",\"displayName\":\"新同学\",\"role\":\"STUDENT\",\"password\":\"ming-7x2k-ok\"}";
+        // Taken in another school and taken in one's own school answer alike.
+        for (String taken : List.of(other.student1Name(), school.student2Name())) {
+            mvc.perform(post("/api/users").header(HttpHeaders.AUTHORIZATION, own).contentType(MediaType.APPLICATION_JSON)
+                            .content(body.formatted(taken)))
+                    .andExpect(status().isConflict())
+                    .andExpect(jsonPath("$.code").value("username-unavailable"))
+                    .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.startsWith(
+                            "用户名 \"%s\" 不可用，请换一个，例如 \"%s.".formatted(taken, school.prefix()))));
+        }
+        mvc.perform(post("/api/users").header(HttpHeaders.AUTHORIZATION, own).contentType(MediaType.APPLICATION_JSON)
+                        .content(body.formatted(school.prefix() + "." + other.student1Name())))
+                .andExpect(status().isCreated());
     }
 
     private org.springframework.test.web.servlet.ResultActions resetPassword(long user, String password) throws Exception {
