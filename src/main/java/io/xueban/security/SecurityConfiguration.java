@@ -46,20 +46,20 @@ class SecurityConfiguration {
                 .orElseThrow(() -> new UsernameNotFoundException("No such user"));
     }
 
-    /** Password checks for the login form and the token endpoint, both throttled per username. */
+    /** Password checks for the login form and the token endpoint, both throttled per username and address. */
     @Bean
     AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder encoder,
-                                                LoginThrottle throttle) {
+                                                LoginThrottle throttle, KnownDevices devices) {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
         passwords.setPasswordEncoder(encoder);
-        return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle));
+        return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle, devices));
     }
 
     /** The one filter chain: which paths are public, how API and page clients are told to sign in. */
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
                                     AuthenticationManager authenticationManager, SignOuts signOuts,
-                                    OperationsSettings operations) throws Exception {
+                                    OperationsSettings operations, KnownDevices devices) throws Exception {
         // Machine clients get problem+json; people in a browser get the login page.
         RequestMatcher api = new OrRequestMatcher(ApiPaths.PATTERNS.stream()
                 .<RequestMatcher>map(pattern -> pathPattern(pattern)).toList());
@@ -87,9 +87,12 @@ class SecurityConfiguration {
                         .anyRequest().authenticated())
                 .formLogin(form -> form
                         .loginPage("/login")
-                        // The session remembers when it signed in, so that a later sign-out everywhere ends it.
+                        .authenticationDetailsSource(LoginAttempt::of)
+                        // The session remembers when it signed in, so that a later sign-out everywhere ends it;
+                        // the browser is known to the account from now on.
                         .successHandler((request, response, authentication) -> {
                             signOuts.signedIn(request.getSession());
+                            devices.remember(((AccountDetails) authentication.getPrincipal()).user().id(), request, response);
                             afterLogin.onAuthenticationSuccess(request, response, authentication);
                         })
                         .failureHandler((request, response, e) -> response.sendRedirect(

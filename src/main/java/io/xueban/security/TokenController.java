@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -36,21 +37,25 @@ class TokenController {
 
     private final AuthenticationManager authentication;
     private final ApiTokens tokens;
+    private final KnownDevices devices;
     private final AuditLog audit;
 
-    TokenController(AuthenticationManager authentication, ApiTokens tokens, AuditLog audit) {
+    TokenController(AuthenticationManager authentication, ApiTokens tokens, KnownDevices devices, AuditLog audit) {
         this.authentication = authentication;
         this.tokens = tokens;
+        this.devices = devices;
         this.audit = audit;
     }
 
     @PostMapping
     @Operation(summary = "Exchange a username and password for a bearer token")
-    ResponseEntity<TokenResponse> create(@Valid @RequestBody TokenRequest request) {
+    ResponseEntity<TokenResponse> create(@Valid @RequestBody TokenRequest request, HttpServletRequest http,
+            HttpServletResponse response) {
         CurrentUser user;
         try {
-            var result = authentication.authenticate(
-                    UsernamePasswordAuthenticationToken.unauthenticated(request.username(), request.password()));
+            var attempt = UsernamePasswordAuthenticationToken.unauthenticated(request.username(), request.password());
+            attempt.setDetails(LoginAttempt.of(http));
+            var result = authentication.authenticate(attempt);
             user = ((AccountDetails) result.getPrincipal()).user();
         } catch (LoginThrottledException e) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "login-throttled", e.retryAfterSeconds())
@@ -59,6 +64,7 @@ class TokenController {
             // Unknown user, wrong password and disabled account look the same from outside.
             throw new ApiException(HttpStatus.UNAUTHORIZED, "bad-credentials");
         }
+        devices.remember(user.id(), http, response);
         String name = request.name() == null || request.name().isBlank() ? "api" : request.name().strip();
         ApiTokens.IssuedToken issued = tokens.issue(user, name);
         audit.record(user, "token.issue", "api_token", issued.id(), name);

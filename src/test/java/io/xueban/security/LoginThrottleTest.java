@@ -13,35 +13,52 @@ class LoginThrottleTest {
 
     private final MutableClock clock = new MutableClock();
     private final LoginThrottle throttle = new LoginThrottle(new SecuritySettings(Duration.ofDays(1), Duration.ZERO,
-            new SecuritySettings.Throttle(3, Duration.ofSeconds(30), Duration.ofMinutes(2))), clock);
+            new SecuritySettings.Throttle(3, Duration.ofSeconds(30), Duration.ofMinutes(2), 5, Duration.ofMinutes(10))), clock);
 
     @Test
     void locksAfterTheFreeFailuresAndDoublesUpToTheCap() {
         for (int i = 0; i < 3; i++) {
-            throttle.failed("Wang");
+            throttle.failed("Wang", "10.0.0.1");
         }
-        assertThat(throttle.lockedFor("wang")).isEmpty();
+        assertThat(throttle.lockedFor("wang", "10.0.0.2")).isEmpty();
 
-        throttle.failed("wang");
-        assertThat(throttle.lockedFor("WANG")).contains(Duration.ofSeconds(30));
-        throttle.failed("wang");
-        assertThat(throttle.lockedFor("wang")).contains(Duration.ofSeconds(60));
-        throttle.failed("wang");
-        throttle.failed("wang");
-        assertThat(throttle.lockedFor("wang")).contains(Duration.ofMinutes(2));
+        throttle.failed("wang", "10.0.0.1");
+        assertThat(throttle.lockedFor("WANG", "10.0.0.2")).contains(Duration.ofSeconds(30));
+        throttle.failed("wang", "10.0.0.1");
+        assertThat(throttle.lockedFor("wang", "10.0.0.2")).contains(Duration.ofSeconds(60));
+        throttle.failed("wang", "10.0.0.1");
+        throttle.failed("wang", "10.0.0.1");
+        assertThat(throttle.lockedFor("wang", "10.0.0.2")).contains(Duration.ofMinutes(2));
 
         clock.advance(Duration.ofMinutes(2));
-        assertThat(throttle.lockedFor("wang")).isEmpty();
+        assertThat(throttle.lockedFor("wang", "10.0.0.2")).isEmpty();
     }
 
     @Test
     void successClearsTheRecord() {
         for (int i = 0; i < 4; i++) {
-            throttle.failed("li");
+            throttle.failed("li", "10.0.0.1");
         }
         throttle.succeeded("li");
-        throttle.failed("li");
-        assertThat(throttle.lockedFor("li")).isEmpty();
+        throttle.failed("li", "10.0.0.1");
+        assertThat(throttle.lockedFor("li", "10.0.0.2")).isEmpty();
+    }
+
+    @Test
+    void anAddressIsLockedAfterManyFailuresForAnyUsernamesWithinTheWindow() {
+        for (int i = 0; i < 5; i++) {
+            throttle.failed("user" + i, "10.9.0.1");
+        }
+        throttle.succeeded("user4"); // a success of someone behind the same address does not clear it
+        assertThat(throttle.lockedFor("zhang", "10.9.0.1")).isEmpty();
+        throttle.failed("user5", "10.9.0.1");
+        assertThat(throttle.lockedFor("zhang", "10.9.0.1")).contains(Duration.ofSeconds(30));
+        assertThat(throttle.lockedFor("zhang", "10.9.0.2")).isEmpty();
+
+        // Failures older than the window no longer count.
+        clock.advance(Duration.ofMinutes(11));
+        throttle.failed("user6", "10.9.0.1");
+        assertThat(throttle.lockedFor("zhang", "10.9.0.1")).isEmpty();
     }
 
     private static final class MutableClock extends Clock {

@@ -107,6 +107,64 @@ class TokenAndLoginTest {
     }
 
     @Test
+    void aClassmateCannotLockATeacherOutOfABrowserTheyUse() throws Exception {
+        // The teacher has signed in from this browser before: it carries the device cookie.
+        var signIn = mvc.perform(post("/login").with(csrf()).with(from("10.20.0.1"))
+                        .param("username", school.teacher1Name()).param("password", TestSchools.PASSWORD))
+                .andExpect(redirectedUrl("/")).andReturn().getResponse();
+        jakarta.servlet.http.Cookie device = signIn.getCookie(KnownDevices.COOKIE);
+        assertThat(device).isNotNull();
+        assertThat(device.isHttpOnly()).isTrue();
+
+        // A student behind the same school address guesses six times.
+        for (int i = 0; i < 6; i++) {
+            mvc.perform(tokenRequest(school.teacher1Name(), "guess-" + i).with(from("10.20.0.1")))
+                    .andExpect(status().isUnauthorized());
+        }
+        mvc.perform(tokenRequest(school.teacher1Name(), TestSchools.PASSWORD).with(from("10.20.0.1")))
+                .andExpect(status().isTooManyRequests());
+        // From the teacher's own browser, the right password still signs in, by form and for a token.
+        mvc.perform(post("/login").with(csrf()).with(from("10.20.0.1")).cookie(device)
+                        .param("username", school.teacher1Name()).param("password", TestSchools.PASSWORD))
+                .andExpect(redirectedUrl("/"));
+        mvc.perform(tokenRequest(school.teacher1Name(), TestSchools.PASSWORD).with(from("10.20.0.1")).cookie(device))
+                .andExpect(status().isCreated());
+        // The cookie is the teacher's, not a pass for another account.
+        for (int i = 0; i < 6; i++) {
+            mvc.perform(tokenRequest(school.teacher2Name(), "guess-" + i).with(from("10.20.0.1")))
+                    .andExpect(status().isUnauthorized());
+        }
+        mvc.perform(tokenRequest(school.teacher2Name(), TestSchools.PASSWORD).with(from("10.20.0.1")).cookie(device))
+                .andExpect(status().isTooManyRequests());
+    }
+
+    @Test
+    void oneGuessEachAtManyUsernamesFromOneAddressIsSlowedToo() throws Exception {
+        // Thirty usernames, one guess each: twenty go free, the next locks the address and no password is checked.
+        int checked = 0;
+        for (int i = 0; i < 30; i++) {
+            int status = mvc.perform(tokenRequest(school.prefix() + ".nobody" + i, "guess-2026").with(from("10.30.0.9")))
+                    .andReturn().getResponse().getStatus();
+            assertThat(status).isIn(401, 429);
+            checked += status == 401 ? 1 : 0;
+        }
+        assertThat(checked).isEqualTo(21);
+        mvc.perform(tokenRequest(school.student1Name(), TestSchools.PASSWORD).with(from("10.30.0.9")))
+                .andExpect(status().isTooManyRequests())
+                .andExpect(jsonPath("$.code").value("login-throttled"));
+        // Elsewhere the same account signs in as ever.
+        mvc.perform(tokenRequest(school.student1Name(), TestSchools.PASSWORD).with(from("10.30.0.10")))
+                .andExpect(status().isCreated());
+    }
+
+    private static org.springframework.test.web.servlet.request.RequestPostProcessor from(String address) {
+        return request -> {
+            request.setRemoteAddr(address);
+            return request;
+        };
+    }
+
+    @Test
     void malformedOrUnknownTokenIsRejectedNotIgnored() throws Exception {
         mvc.perform(get("/api/classes").header(HttpHeaders.AUTHORIZATION, "Bearer xb_not-a-real-token"))
                 .andExpect(status().isUnauthorized())
@@ -252,7 +310,8 @@ class TokenAndLoginTest {
         return json.readTree(body).get("token").asString();
     }
 
-    private org.springframework.test.web.servlet.RequestBuilder tokenRequest(String username, String password) {
+    private org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder tokenRequest(String username,
+            String password) {
         return post("/api/tokens").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
     }
