@@ -49,7 +49,18 @@
     const target = document.getElementById('import-result');
     const csv = await form.elements.file.files[0].text();
     try {
-      const result = await api('POST', '/api/roster', csv);
+      let result = await api('POST', '/api/roster', csv);
+      // A large file is checked at once, then imported in the background: follow it until it ends.
+      while (result.state) {
+        if (result.state === 'FAILED') throw new Error(result.problem);
+        if (result.state === 'DONE') {
+          result = result.result;
+          break;
+        }
+        target.replaceChildren(el('p', {class: 'note'}, t(`users.import-${result.state}`, result.hashed, result.rows)));
+        await new Promise(resolve => setTimeout(resolve, 2000));
+        result = await api('GET', `/api/roster/imports/${result.id}`);
+      }
       target.replaceChildren(el('p', {class: 'note'}, t('users.imported', result.usersCreated, result.classesCreated.length,
         result.enrolments, result.teachingAssignments)),
       result.initialPasswords.length ? el('details', {open: true}, el('summary', {}, t('users.passwords')),

@@ -1,6 +1,11 @@
 package io.xueban.school;
 
 import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,9 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.annotation.PreDestroy;
+
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
-import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -54,29 +62,57 @@ class RosterImport {
             "teacher", Role.TEACHER, "教师", Role.TEACHER, "老师", Role.TEACHER,
             "admin", Role.ADMIN, "管理员", Role.ADMIN);
 
+    /** Rows one file may hold; a bigger roster goes in several files. */
+    static final int MAX_ROWS = 20_000;
+    /** bcrypt cost of an imported password until its first sign-in (2^6 rounds, a few milliseconds). */
+    static final int INITIAL_HASH_STRENGTH = 6;
+    private static final String INITIAL_HASH_PREFIX = "{bcrypt}";
+
     private static final String PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     private final Roster roster;
     private final Subjects subjects;
-    private final PasswordEncoder passwords;
     private final PasswordRules rules;
     private final AuditLog audit;
     private final MessageSource messages;
     private final SecureRandom random = new SecureRandom();
+    private final BCryptPasswordEncoder initialHashes = new BCryptPasswordEncoder(INITIAL_HASH_STRENGTH);
+    /** Hashing runs here: half the cores, at low priority. */
+    private final ExecutorService hashing = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+            Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("roster-hash-", 0).factory());
 
-    RosterImport(Roster roster, Subjects subjects, PasswordEncoder passwords, PasswordRules rules, AuditLog audit,
-            MessageSource messages) {
+    RosterImport(Roster roster, Subjects subjects, PasswordRules rules, AuditLog audit, MessageSource messages) {
         this.rules = rules;
         this.roster = roster;
         this.subjects = subjects;
-        this.passwords = passwords;
         this.audit = audit;
         this.messages = messages;
     }
 
-    @Transactional
-    Result run(CurrentUser admin, byte[] file) {
+    @PreDestroy
+    void stop() {
+        hashing.shutdownNow();
+    }
+
+    /** A checked file: what to create, row by row, and the classes that are new. */
+    record Plan(List<Planned> users, Map<String, Integer> newClasses) {
+
+        int rows() {
+            return users.size();
+        }
+    }
+
+    /**
+     * Checks a file against the school as it is now: every bad row listed (422), more than
+     * {@link #MAX_ROWS} rows refused (413), nothing written.
+     */
+    @Transactional(readOnly = true)
+    Plan plan(CurrentUser admin, byte[] file) {
         Csv.Table table = Csv.parse(file, COLUMNS, Set.of("username", "display_name", "role"));
+        if (table.rows().size() > MAX_ROWS) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "roster-too-many-rows", table.rows().size(), MAX_ROWS);
+        }
         Locale locale = LocaleContextHolder.getLocale();
         List<ApiException.RowError> errors = new ArrayList<>();
         List<Planned> planned = new ArrayList<>();
@@ -95,10 +131,41 @@ class RosterImport {
             throw ApiException.invalidRows(errors);
         }
 
+        return new Plan(List.copyOf(planned), newClasses);
+    }
+
+    /**
+     * Hashes a plan's passwords on the import pool (a part of the cores, so that chats and lessons
+     * keep theirs), reporting each one done. Initial passwords get a cheaper bcrypt cost, raised to
+     * the usual one at the account's first sign-in.
+     */
+    List<String> hash(Plan plan, Runnable eachDone) {
+        List<Callable<String>> tasks = plan.users().stream().<Callable<String>>map(p -> () -> {
+            String hash = INITIAL_HASH_PREFIX + initialHashes.encode(p.password());
+            eachDone.run();
+            return hash;
+        }).toList();
+        try {
+            List<String> hashes = new ArrayList<>();
+            for (Future<String> done : hashing.invokeAll(tasks)) {
+                hashes.add(done.get());
+            }
+            return hashes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("roster import interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("hashing a password failed", e.getCause());
+        }
+    }
+
+    /** Writes a checked, hashed plan in one transaction: all of it or, if the school changed meanwhile, none. */
+    @Transactional
+    Result write(CurrentUser admin, Plan plan, List<String> hashes) {
+        List<Planned> planned = plan.users();
+        Map<String, Integer> newClasses = plan.newClasses();
         Map<String, Long> classIds = new HashMap<>();
         newClasses.forEach((name, grade) -> classIds.put(name, roster.createClass(admin.schoolId(), name, grade)));
-        // bcrypt is slow on purpose: hash on all cores before writing.
-        List<String> hashes = planned.parallelStream().map(p -> passwords.encode(p.password())).toList();
         List<Credential> initialPasswords = new ArrayList<>();
         int enrolments = 0;
         int assignments = 0;
@@ -223,7 +290,7 @@ class RosterImport {
         return messages.getMessage(key, null, key, locale);
     }
 
-    private record Planned(String username, String displayName, Role role, String password, boolean generatedPassword,
+    record Planned(String username, String displayName, Role role, String password, boolean generatedPassword,
                            List<String> classes, Subject subject) {
     }
 

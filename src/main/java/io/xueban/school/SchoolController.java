@@ -47,13 +47,16 @@ class SchoolController {
 
     private final Roster roster;
     private final RosterImport rosterImport;
+    private final RosterImports rosterImports;
     private final Subjects subjects;
     private final AccessPolicy policy;
     private final AuditLog audit;
 
-    SchoolController(Roster roster, RosterImport rosterImport, Subjects subjects, AccessPolicy policy, AuditLog audit) {
+    SchoolController(Roster roster, RosterImport rosterImport, RosterImports rosterImports, Subjects subjects,
+            AccessPolicy policy, AuditLog audit) {
         this.roster = roster;
         this.rosterImport = rosterImport;
+        this.rosterImports = rosterImports;
         this.subjects = subjects;
         this.policy = policy;
         this.audit = audit;
@@ -209,12 +212,26 @@ class SchoolController {
     }
 
     @PostMapping(path = "/roster", consumes = {"text/csv", MediaType.TEXT_PLAIN_VALUE})
-    @Operation(summary = "Import accounts, classes, enrolments and teaching assignments from CSV (admin); "
-            + "all rows or none")
-    ResponseEntity<RosterImport.Result> importRoster(CurrentUser me, @RequestBody byte[] csv) {
+    @Operation(summary = "Import accounts, classes, enrolments and teaching assignments from CSV (admin); all rows or "
+            + "none. Up to 500 rows: done in the request (201); up to 20,000: checked now, then hashed and written in "
+            + "the background (202, follow Location)")
+    ResponseEntity<?> importRoster(CurrentUser me, @RequestBody byte[] csv) {
         policy.requireAdmin(me);
-        RosterImport.Result result = rosterImport.run(me, csv);
-        return ResponseEntity.status(201).body(result);
+        RosterImport.Plan plan = rosterImport.plan(me, csv);
+        if (plan.rows() <= RosterImports.IN_REQUEST_ROWS) {
+            RosterImport.Result result = rosterImport.write(me, plan, rosterImport.hash(plan, () -> { }));
+            return ResponseEntity.status(201).body(result);
+        }
+        RosterImports.Job job = rosterImports.start(me, plan);
+        return ResponseEntity.accepted().location(URI.create("/api/roster/imports/" + job.id())).body(job);
+    }
+
+    @GetMapping("/roster/imports/{id}")
+    @Operation(summary = "A background roster import: waiting, hashing (how many done), writing, done with its result "
+            + "(initial passwords included, for an hour) or failed and why (admin)")
+    RosterImports.Job rosterImportJob(CurrentUser me, @PathVariable String id) {
+        policy.requireAdmin(me);
+        return rosterImports.find(me.schoolId(), id).orElseThrow(() -> ApiException.notFound("roster-import", id));
     }
 
     private Person personOfSchool(CurrentUser me, long id) {

@@ -24,6 +24,11 @@ class SchoolDirectory implements Accounts, Memberships {
     }
 
     @Override
+    public void upgradePasswordHash(String username, String hash) {
+        jdbc.sql("UPDATE app_user SET password_hash = ? WHERE username = ?").params(hash, username).update();
+    }
+
+    @Override
     public Optional<Account> findByUsername(String username) {
         return jdbc.sql("SELECT " + ACCOUNT_COLUMNS + " FROM app_user WHERE username = ?")
                 .param(username.strip())

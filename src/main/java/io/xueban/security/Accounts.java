@@ -9,6 +9,9 @@ public interface Accounts {
 
     Optional<Account> findById(long id);
 
+    /** Stores a stronger hash of the same password (a sign-in found the stored one weaker than the usual cost). */
+    void upgradePasswordHash(String username, String hash);
+
     record Account(long id, long schoolId, String username, String displayName, Role role,
                    String passwordHash, boolean enabled) {
 

@@ -49,9 +49,15 @@ class SecurityConfiguration {
     /** Password checks for the login form and the token endpoint, both throttled per username and address. */
     @Bean
     AuthenticationManager authenticationManager(UserDetailsService users, PasswordEncoder encoder,
-                                                LoginThrottle throttle, KnownDevices devices) {
+                                                LoginThrottle throttle, KnownDevices devices, Accounts accounts) {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
         passwords.setPasswordEncoder(encoder);
+        // A password hashed cheaply (an imported roster's) gets the usual cost at its first sign-in.
+        passwords.setUserDetailsPasswordService((user, hash) -> {
+            accounts.upgradePasswordHash(user.getUsername(), hash);
+            AccountDetails details = (AccountDetails) user;
+            return new AccountDetails(details.user(), hash, details.enabled());
+        });
         return new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle, devices));
     }
 

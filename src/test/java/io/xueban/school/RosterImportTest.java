@@ -1,5 +1,11 @@
 package io.xueban.school;
 
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.util.Map;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -32,6 +38,8 @@ class RosterImportTest {
     TestSchools schools;
     @Autowired
     JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
 
     TestSchools.School school;
 
@@ -132,6 +140,64 @@ class RosterImportTest {
     void excelByteOrderMarkIsAccepted() throws Exception {
         String csv = "\uFEFFusername,display_name,role,class\n" + school.prefix() + "-bom,带BOM,student,初二(1)班\n";
         importRoster(csv, school.adminName()).andExpect(status().isCreated());
+    }
+
+    @Test
+    void aLargeRosterIsCheckedAtOnceThenImportedInTheBackground() throws Exception {
+        StringBuilder csv = new StringBuilder("username,display_name,role,class,grade\n");
+        int rows = RosterImports.IN_REQUEST_ROWS + 100;
+        for (int i = 0; i < rows; i++) {
+            csv.append("%s-bulk%d,学生%d,student,初一(%d)班,7\n".formatted(school.prefix(), i, i, 1 + i % 15));
+        }
+        var accepted = importRoster(csv.toString(), school.adminName())
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.rows").value(rows))
+                .andReturn().getResponse();
+        String location = accepted.getHeader(HttpHeaders.LOCATION);
+        assertThat(location).startsWith("/api/roster/imports/");
+
+        JsonNode job = null;
+        for (long deadline = System.nanoTime() + 120_000_000_000L; System.nanoTime() < deadline; Thread.sleep(200)) {
+            job = json.readTree(mvc.perform(get(location).header(HttpHeaders.AUTHORIZATION, schools.bearer(school.adminName())))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+            if (job.get("state").asString().equals("DONE") || job.get("state").asString().equals("FAILED")) {
+                break;
+            }
+        }
+        assertThat(job.get("state").asString()).isEqualTo("DONE");
+        assertThat(job.get("hashed").asInt()).isEqualTo(rows);
+        assertThat(job.get("result").get("usersCreated").asInt()).isEqualTo(rows);
+        assertThat(job.get("result").get("enrolments").asInt()).isEqualTo(rows);
+        assertThat(count("app_user")).isEqualTo(5 + rows);
+        // Another school's admin does not see the job.
+        mvc.perform(get(location).header(HttpHeaders.AUTHORIZATION, schools.bearer(schools.create().adminName())))
+                .andExpect(status().isNotFound());
+
+        // An initial password was hashed cheaply; the first sign-in gives it the usual cost.
+        JsonNode first = job.get("result").get("initialPasswords").get(0);
+        String username = first.get("username").asString();
+        assertThat(hashOf(username)).startsWith("{bcrypt}$2a$06$");
+        mvc.perform(post("/api/tokens").contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(Map.of("username", username, "password", first.get("password").asString()))))
+                .andExpect(status().isCreated());
+        assertThat(hashOf(username)).startsWith("{bcrypt}$2a$10$");
+    }
+
+    @Test
+    void aFileOfMoreThanTwentyThousandRowsIsRefusedWhole() throws Exception {
+        StringBuilder csv = new StringBuilder("username,display_name,role,class,grade\n");
+        for (int i = 0; i <= RosterImport.MAX_ROWS; i++) {
+            csv.append("%s-many%d,学生,student,初一(1)班,7\n".formatted(school.prefix(), i));
+        }
+        importRoster(csv.toString(), school.adminName())
+                .andExpect(status().isContentTooLarge())
+                .andExpect(jsonPath("$.code").value("roster-too-many-rows"))
+                .andExpect(jsonPath("$.detail").value("名册文件有 20001 行，一次最多 20000 行：请分成几个文件导入。"));
+        assertThat(count("app_user")).isEqualTo(5);
+    }
+
+    private String hashOf(String username) {
+        return jdbc.sql("SELECT password_hash FROM app_user WHERE username = ?").param(username).query(String.class).single();
     }
 
     private ResultActions importRoster(String csv, String username) throws Exception {
