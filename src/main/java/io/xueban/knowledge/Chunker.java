@@ -2,13 +2,16 @@ package io.xueban.knowledge;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cuts a document's blocks into passages that follow its structure: a heading always starts a
  * new passage and every passage remembers the headings above it; within a section, passages
  * are filled up to {@code maxChars} and the next one repeats the last {@code overlapChars} of
  * the previous one. Long paragraphs are cut at sentence ends, long tables between rows (each
- * part repeats the header row); a table row is never cut.
+ * part repeats the header row); a table row is never cut. A document that would come out in more
+ * than its limit of passages (thousands of tiny sections) is cut again with tiny sections merged:
+ * a heading then starts a new passage only once the current one holds half a passage.
  */
 final class Chunker {
 
@@ -26,7 +29,24 @@ final class Chunker {
     }
 
     List<ChunkDraft> chunk(List<Block> blocks) {
-        Builder builder = new Builder();
+        return chunk(blocks, 0);
+    }
+
+    /**
+     * The passages, merging tiny sections if that is what it takes to stay within
+     * {@code maxPassages}; empty if even that does not.
+     */
+    Optional<List<ChunkDraft>> chunkWithin(List<Block> blocks, int maxPassages) {
+        List<ChunkDraft> chunks = chunk(blocks, 0);
+        if (chunks.size() > maxPassages) {
+            chunks = chunk(blocks, maxChars / 2);
+        }
+        return chunks.size() <= maxPassages ? Optional.of(chunks) : Optional.empty();
+    }
+
+    /** @param mergeBelow a heading starts a new passage only when the current one has at least this many characters */
+    private List<ChunkDraft> chunk(List<Block> blocks, int mergeBelow) {
+        Builder builder = new Builder(mergeBelow);
         for (Block block : blocks) {
             switch (block.kind()) {
                 case HEADING -> builder.heading(block);
@@ -86,12 +106,24 @@ final class Chunker {
         final List<ChunkDraft> chunks = new ArrayList<>();
         final List<Block> path = new ArrayList<>();
         final StringBuilder text = new StringBuilder();
+        final int mergeBelow;
+        /** The heading path of the passage being filled, fixed when its first text came. */
+        String passagePath;
         Integer page;
 
+        Builder(int mergeBelow) {
+            this.mergeBelow = mergeBelow;
+        }
+
         void heading(Block heading) {
-            emit();
             path.removeIf(open -> open.level() >= heading.level());
             path.add(heading);
+            if (!text.isEmpty() && text.length() < mergeBelow) {
+                // A tiny section: its heading goes into the passage as a line of text.
+                add(heading.text(), heading.page(), false);
+                return;
+            }
+            emit();
         }
 
         /** Adds a sentence (continuing the paragraph before it, or starting one) or a table part. */
@@ -99,6 +131,7 @@ final class Chunker {
             if (!text.isEmpty() && text.length() + 1 + unit.length() > maxChars) {
                 String tail = overlapTail();
                 emit();
+                passagePath = currentPath();
                 if (tail.length() + 1 + unit.length() <= maxChars) {
                     text.append(tail);
                 }
@@ -108,6 +141,9 @@ final class Chunker {
             }
             if (!text.isEmpty() && !continuesParagraph) {
                 text.append('\n');
+            }
+            if (text.isEmpty()) {
+                passagePath = currentPath();
             }
             text.append(unit);
         }
@@ -126,14 +162,17 @@ final class Chunker {
             return tail.strip();
         }
 
+        private String currentPath() {
+            return String.join(PATH_SEPARATOR, path.stream().map(Block::text).toList());
+        }
+
         void emit() {
             String body = text.toString().strip();
             text.setLength(0);
             if (body.isEmpty()) {
                 return;
             }
-            String headingPath = String.join(PATH_SEPARATOR, path.stream().map(Block::text).toList());
-            chunks.add(new ChunkDraft(chunks.size(), headingPath, page, body));
+            chunks.add(new ChunkDraft(chunks.size(), passagePath, page, body));
             page = null;
         }
     }

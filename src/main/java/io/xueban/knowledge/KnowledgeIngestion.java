@@ -5,9 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +44,10 @@ public class KnowledgeIngestion implements SmartLifecycle {
     /** A document PROCESSING for longer than this was left behind by a stopped instance. */
     private static final Duration STALLED = Duration.ofMinutes(10);
     private static final int EMBEDDING_BATCH = 8;
+    /** Passages one document may have (about five million characters); a longer one is refused whole. */
+    static final int MAX_PASSAGES = 10_000;
+    /** Documents ingested at once: one teacher's long file does not hold up everyone else's. */
+    static final int WORKERS = 2;
 
     private static final Logger log = LoggerFactory.getLogger(KnowledgeIngestion.class);
 
@@ -52,7 +63,11 @@ public class KnowledgeIngestion implements SmartLifecycle {
     private final Chunker chunker;
     private ExecutorService worker;
     private volatile boolean running;
-    private volatile Long inFlight;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Documents waiting, per owner in upload order; owners take turns (guarded by itself). */
+    private final Map<Long, Deque<Long>> waiting = new LinkedHashMap<>();
+    /** How many documents of each owner are being ingested now (guarded by {@link #waiting}). */
+    private final Map<Long, Integer> inHand = new HashMap<>();
 
     /** The stored document, and whether it was already there. */
     record Upload(KnowledgeDocument document, boolean duplicate) {
@@ -101,6 +116,9 @@ public class KnowledgeIngestion implements SmartLifecycle {
                     settings.maxFileSize().toMegabytes());
         }
         List<Block> blocks = extractor.extract(content, format);
+        if (chunker.chunkWithin(blocks, MAX_PASSAGES).isEmpty()) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "document-too-many-passages", name, MAX_PASSAGES);
+        }
         DocumentMetadata checked = checked(schoolId, metadata, blocks, name);
         String hash = sha256(content);
         var existing = store.findVisibleByHash(schoolId, hash, ownerId);
@@ -168,8 +186,42 @@ public class KnowledgeIngestion implements SmartLifecycle {
 
     private void queue(long documentId) {
         ExecutorService executor = worker;
-        if (executor != null && !executor.isShutdown()) {
-            executor.execute(() -> ingest(documentId));
+        if (executor == null || executor.isShutdown()) {
+            return;
+        }
+        long owner = store.find(documentId).map(KnowledgeDocument::ownerId).orElse(0L);
+        synchronized (waiting) {
+            waiting.computeIfAbsent(owner, key -> new ArrayDeque<>()).add(documentId);
+        }
+        executor.execute(this::ingestNext);
+    }
+
+    /**
+     * Ingests the next waiting document: of the owner who waited longest among those with none in
+     * hand (else of the one who waited longest), who then goes to the back of the line.
+     */
+    private void ingestNext() {
+        long owner;
+        long documentId;
+        synchronized (waiting) {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            owner = waiting.keySet().stream().filter(o -> !inHand.containsKey(o)).findFirst()
+                    .orElse(waiting.keySet().iterator().next());
+            Deque<Long> documents = waiting.remove(owner);
+            documentId = documents.removeFirst();
+            if (!documents.isEmpty()) {
+                waiting.put(owner, documents);
+            }
+            inHand.merge(owner, 1, Integer::sum);
+        }
+        try {
+            ingest(documentId);
+        } finally {
+            synchronized (waiting) {
+                inHand.computeIfPresent(owner, (key, count) -> count == 1 ? null : count - 1);
+            }
         }
     }
 
@@ -179,14 +231,16 @@ public class KnowledgeIngestion implements SmartLifecycle {
         if (!running || !store.claim(documentId)) {
             return;
         }
-        inFlight = documentId;
+        inFlight.add(documentId);
         KnowledgeDocument document = store.find(documentId).orElse(null);
         if (document == null) {
             return;
         }
         long start = System.nanoTime();
         try {
-            List<ChunkDraft> chunks = chunker.chunk(extractor.extract(store.file(documentId), document.format()));
+            List<ChunkDraft> chunks = chunker.chunkWithin(extractor.extract(store.file(documentId), document.format()),
+                    MAX_PASSAGES).orElseThrow(() -> ApiException.badRequest("document-too-many-passages",
+                            document.fileName(), MAX_PASSAGES));
             store.progress(documentId, 0, chunks.size());
             List<float[]> vectors = new ArrayList<>(chunks.size());
             for (int from = 0; from < chunks.size(); from += EMBEDDING_BATCH) {
@@ -222,7 +276,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
                 store.requeue(documentId);
             }
         } finally {
-            inFlight = null;
+            inFlight.remove(documentId);
         }
     }
 
@@ -232,7 +286,7 @@ public class KnowledgeIngestion implements SmartLifecycle {
 
     @Override
     public void start() {
-        worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("knowledge-ingestion").daemon().factory());
+        worker = Executors.newFixedThreadPool(WORKERS, Thread.ofPlatform().name("knowledge-ingestion-", 0).daemon().factory());
         running = true;
         List<Long> unfinished = store.unfinished(clock.instant().minus(STALLED));
         if (!unfinished.isEmpty()) {
@@ -259,11 +313,8 @@ public class KnowledgeIngestion implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        Long interrupted = inFlight;
-        if (interrupted != null) {
-            // Cut off by shutdown: the next start (here or on another instance) takes it again.
-            store.requeue(interrupted);
-        }
+        // Cut off by shutdown: the next start (here or on another instance) takes them again.
+        inFlight.forEach(store::requeue);
     }
 
     @Override

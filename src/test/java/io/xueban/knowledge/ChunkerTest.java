@@ -85,4 +85,29 @@ class ChunkerTest {
 
         assertThat(chunks).extracting(ChunkDraft::page).containsExactly(1, 2);
     }
+
+    @Test
+    void aDocumentOfAHundredThousandTinySectionsIsMergedWithinThePassageLimit() {
+        StringBuilder markdown = new StringBuilder();
+        for (int i = 1; i <= 100_000; i++) {
+            markdown.append("## 小节 ").append(i).append("\n\n第 ").append(i).append(" 条。\n\n");
+        }
+        byte[] file = markdown.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(file.length).isGreaterThan(2_000_000);
+        List<Block> blocks = new TextExtractor().extract(file, SourceFormat.MARKDOWN);
+        Chunker chunker = new Chunker(500, 80);
+
+        assertThat(chunker.chunk(blocks)).hasSize(100_000);
+        List<ChunkDraft> merged = chunker.chunkWithin(blocks, KnowledgeIngestion.MAX_PASSAGES).orElseThrow();
+        assertThat(merged).hasSizeBetween(1_000, KnowledgeIngestion.MAX_PASSAGES);
+        assertThat(merged).allSatisfy(chunk -> assertThat(chunk.text().length()).isLessThanOrEqualTo(500));
+        // Nothing is lost: the headings after a passage's first are lines of its text.
+        String joined = String.join("\n", merged.stream().map(ChunkDraft::text).toList());
+        assertThat(merged.getFirst().headingPath()).isEqualTo("小节 1");
+        assertThat(joined).contains("第 1 条。\n小节 2\n第 2 条。").contains("小节 100000").contains("第 100000 条。");
+        assertThat(merged.get(10).headingPath()).startsWith("小节 ");
+        // An ordinary document is cut as before: tiny sections stay passages of their own.
+        assertThat(chunker.chunkWithin(blocks.subList(0, 200), KnowledgeIngestion.MAX_PASSAGES).orElseThrow()).hasSize(100);
+        assertThat(chunker.chunkWithin(blocks, 100)).isEmpty();
+    }
 }

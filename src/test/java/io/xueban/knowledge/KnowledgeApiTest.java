@@ -244,6 +244,35 @@ class KnowledgeApiTest {
                 .andExpect(status().isForbidden());
     }
 
+    @Test
+    void oneTeachersLongDocumentDoesNotHoldUpAnothersAndATooLongOneIsRefusedAtOnce() throws Exception {
+        TestSchools.School school = schools.create();
+        StringBuilder longText = new StringBuilder("# 二次根式教学札记\n\n");
+        for (int i = 1; i <= 1500; i++) {
+            longText.append("第").append(i).append("段：化简二次根式时，先把被开方数分解因数，再把能开得尽方的因数移到根号外，")
+                    .append("最后检查被开方数中是否还含有分母。\n\n");
+        }
+        long big = id(upload(school.teacher1Name(), markdown("札记.md", longText.toString()), null, null, null)
+                .andExpect(status().isAccepted()));
+        long small = id(upload(school.teacher2Name(), markdown("小结.md", "# 小结\n勾股定理的逆定理用于判定直角三角形。\n"),
+                null, null, null).andExpect(status().isAccepted()));
+
+        awaitReady(small);
+        // The other teacher's note was ready while the long document was still being embedded.
+        assertThat(jdbc.sql("SELECT status FROM kb_document WHERE id = ?").param(big).query(String.class).single())
+                .isIn("PENDING", "PROCESSING");
+        awaitReady(big);
+
+        // More passages than a document may have, even with its sections merged: refused whole, nothing stored.
+        String tooLong = ("很长的一段话，" .repeat(70) + "\n\n").repeat(KnowledgeIngestion.MAX_PASSAGES + 1);
+        int before = schools.rows("kb_document", school.id());
+        upload(school.teacher1Name(), markdown("全书.md", tooLong), null, null, null)
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.code").value("document-too-many-passages"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.startsWith("文档 全书.md 切分后超过每份文档")));
+        assertThat(schools.rows("kb_document", school.id())).isEqualTo(before);
+    }
+
     // ---- helpers
 
     private ResultActions upload(String user, MockMultipartFile file, String kind, String author, String visibility,
