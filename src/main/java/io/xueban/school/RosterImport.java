@@ -1,11 +1,6 @@
 package io.xueban.school;
 
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,6 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.annotation.PreDestroy;
 
@@ -38,7 +38,9 @@ import io.xueban.system.Csv;
 /**
  * Imports a roster file: accounts, classes (created when new), enrolments and teaching
  * assignments. Every row is checked first; one bad row rejects the whole file with the list of
- * bad rows, and nothing is written.
+ * bad rows, and nothing is written. Then the passwords are hashed (on a pool of its own) and
+ * everything is written in one transaction; {@link RosterImports} does that in the background
+ * for large files.
  *
  * <p>Columns (English or Chinese headers): username/用户名/学号, display_name/姓名, role/角色,
  * class/班级 (several separated by ";"), grade/年级 (needed for a new class), subject/学科 (for
@@ -77,10 +79,10 @@ class RosterImport {
     private final MessageSource messages;
     private final SecureRandom random = new SecureRandom();
     private final BCryptPasswordEncoder initialHashes = new BCryptPasswordEncoder(INITIAL_HASH_STRENGTH);
-    /** Hashing runs here: half the cores, at low priority. */
+    /** Hashing runs here, on half the cores at most: the others stay free for chats and lessons. */
     private final ExecutorService hashing = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-            Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("roster-hash-", 0).factory());
+            Thread.ofPlatform().daemon().name("roster-hash-", 0).factory());
 
     RosterImport(Roster roster, Subjects subjects, PasswordRules rules, AuditLog audit, MessageSource messages) {
         this.rules = rules;

@@ -25,19 +25,68 @@ import tools.jackson.databind.json.JsonMapper;
  * database, ingests copies of the demo library until it holds {@code -Dbench.chunks} passages
  * (default 10 000), then measures ingestion throughput, query latency (hybrid, keyword only,
  * vector only) and the time to rebuild the index from the database. Run it with
- * {@code bench/knowledge}.
+ * {@code bench/knowledge}. With {@code -Dbench.tiny-sections=N} it instead uploads one Markdown
+ * file of N tiny sections (a heading and a sentence each) and, just after it, another teacher's
+ * short note, and prints how many passages the long one became and when each was ready.
  */
 public final class KnowledgeBenchmark {
 
     private static final int TARGET_CHUNKS = Integer.getInteger("bench.chunks", 10_000);
     private static final int QUERIES = Integer.getInteger("bench.queries", 500);
+    private static final int TINY_SECTIONS = Integer.getInteger("bench.tiny-sections", 0);
 
     public static void main(String[] args) throws Exception {
         ConfigurableApplicationContext app = BenchApp.start("knowledge");
         try {
+            if (TINY_SECTIONS > 0) {
+                tinySections(app);
+                return;
+            }
             run(app);
         } finally {
             app.close();
+        }
+    }
+
+    private static void tinySections(ConfigurableApplicationContext app) throws Exception {
+        Roster roster = app.getBean(Roster.class);
+        KnowledgeIngestion ingestion = app.getBean(KnowledgeIngestion.class);
+        JdbcClient jdbc = app.getBean(JdbcClient.class);
+        long school = roster.createSchool("bench", "基准测试学校");
+        long first = roster.createUser(school, "bench.t1", "一号老师", Role.TEACHER, "{noop}unused-password-1", true);
+        long second = roster.createUser(school, "bench.t2", "二号老师", Role.TEACHER, "{noop}unused-password-2", true);
+        StringBuilder markdown = new StringBuilder();
+        for (int i = 1; i <= TINY_SECTIONS; i++) {
+            markdown.append("## 小节 ").append(i).append("\n\n第 ").append(i).append(" 条。\n\n");
+        }
+        byte[] file = markdown.toString().getBytes(StandardCharsets.UTF_8);
+        DocumentMetadata metadata = new DocumentMetadata(null, null, null, null, List.of(), DocumentKind.OTHER, null,
+                Visibility.SCHOOL);
+        long start = System.nanoTime();
+        long big = ingestion.add(school, first, "tiny-sections.md", file, metadata);
+        double accepted = (System.nanoTime() - start) / 1e9;
+        long small = ingestion.add(school, second, "note.md", "# 小结\n勾股定理的逆定理用于判定直角三角形。\n"
+                .getBytes(StandardCharsets.UTF_8), metadata);
+        double smallReady = awaitReady(jdbc, small, start);
+        double bigReady = awaitReady(jdbc, big, start);
+        int passages = jdbc.sql("SELECT COUNT(*) FROM kb_chunk WHERE document_id = ?").param(big).query(Integer.class).single();
+        System.out.printf(Locale.ROOT, "machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        System.out.printf(Locale.ROOT, "%d tiny sections (%.1f MB): accepted in %.1f s, %d passages (limit %d), ready after "
+                        + "%.1f s; another teacher's note uploaded after it: ready after %.1f s%n", TINY_SECTIONS,
+                file.length / 1e6, accepted, passages, KnowledgeIngestion.MAX_PASSAGES, bigReady, smallReady);
+    }
+
+    private static double awaitReady(JdbcClient jdbc, long id, long start) throws InterruptedException {
+        while (true) {
+            String status = jdbc.sql("SELECT status FROM kb_document WHERE id = ?").param(id).query(String.class).single();
+            if (!status.equals("PENDING") && !status.equals("PROCESSING")) {
+                if (!status.equals("READY")) {
+                    throw new IllegalStateException("document " + id + " is " + status);
+                }
+                return (System.nanoTime() - start) / 1e9;
+            }
+            Thread.sleep(100);
         }
     }
 
