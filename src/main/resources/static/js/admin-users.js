@@ -37,6 +37,11 @@
     });
   });
   document.getElementById('edit-cancel').addEventListener('click', () => dialog.close());
+  document.getElementById('edit-sign-out').addEventListener('click', () => guard(async () => {
+    await api('POST', `/api/users/${editing.id}/sign-out`);
+    dialog.close();
+    flash(t('users.signed-out', editing.displayName), 'note');
+  }));
 
   X.onSubmit(document.getElementById('create-form'), async (fields, form) => {
     await api('POST', '/api/users', fields);

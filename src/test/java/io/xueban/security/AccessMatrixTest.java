@@ -108,6 +108,7 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/users", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         add(cases, "POST", "/api/users", "{\"username\":\"u{unique}\",\"displayName\":\"新用户\",\"role\":\"TEACHER\",\"password\":\"long-enough-1\"}",
                 "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
+        add(cases, "GET", "/api/roster/imports/no-such-import", null, "ADMIN_A=404 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
         add(cases, "POST", "/api/roster", "username,display_name,role,class,grade\nr{unique},新同学,student,初二(9)班,8\n",
                 "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
         add(cases, "GET", "/api/teaching-assignments", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");

@@ -66,6 +66,29 @@ class AdminPagesTest extends PagesTest {
         browser.await(d -> d.findElement(By.id("users")).getText().contains("新同学"));
         browser.screenshot("admin-users");
         browser.assertCleanPage();
+
+        // A large file is checked at once and imported in the background; the page follows it to its result.
+        StringBuilder large = new StringBuilder("用户名,姓名,角色,班级,年级\n");
+        for (int i = 0; i < 600; i++) {
+            large.append(school.prefix()).append(".bulk").append(i).append(",学生").append(i).append(",学生,初一(9)班,7\n");
+        }
+        Path many = files.resolve("many.csv");
+        Files.writeString(many, large, StandardCharsets.UTF_8);
+        browser.find("#import-file").sendKeys(many.toString());
+        browser.find("#import-form button").click();
+        browser.await(d -> d.findElement(By.id("import-result")).getText().contains(school.prefix() + ".bulk599"));
+        assertThat(schools.rows("app_user", school.id())).isEqualTo(usersBefore + 601);
+        browser.assertCleanPage();
+
+        // An admin signs an account out on every device from its edit dialog.
+        browser.go("/admin/users");
+        browser.await(d -> d.findElement(By.id("users")).getText().contains(school.teacher1Name()));
+        browser.driver.findElements(By.cssSelector("#users tr")).stream()
+                .filter(row -> row.getText().contains(school.teacher1Name())).findFirst().orElseThrow()
+                .findElement(By.cssSelector("button")).click();
+        browser.find("#edit-sign-out").click();
+        browser.await(d -> d.findElement(By.id("flash")).getText().contains("已在所有设备上退出登录"));
+        browser.assertCleanPage();
     }
 
     @Test
