@@ -92,10 +92,9 @@ public final class GatewayBenchmark {
                 String base = "http://127.0.0.1:" + port;
                 waitForHealth(base, app);
                 List<String> tokens = seed(pgUrl, schema, maxUsers);
-                String adminToken = tokens.getLast();
                 long pid = app.pid();
                 // Warm the app up (JIT, connection pools) before anything is measured.
-                runPhase(base, tokens, Math.min(maxUsers, 200), Duration.ofSeconds(15), expected, pid, adminToken, null);
+                runPhase(base, tokens, Math.min(maxUsers, 200), Duration.ofSeconds(15), expected, pid, null);
                 waitUntilIdle(server);
                 burst(base, 200);
                 Phase single = new Phase();
@@ -107,14 +106,14 @@ public final class GatewayBenchmark {
                 System.out.printf("one call at a time (idle app): added TTFT p50 %.2f ms, p99 %.2f ms; headers p50 %.2f ms%n",
                         percentile(single.ttftMinusQueue, 50) - directTtft, percentile(single.ttftMinusQueue, 99) - directTtft,
                         percentile(single.headersMillis, 50));
-                Snapshot idle = snapshot(pid, base, adminToken);
+                Snapshot idle = snapshot(pid, base);
                 System.out.printf("app idle: heap %.1f MB live, RSS %.1f MB%n", idle.heapBytes / 1e6, idle.rssBytes / 1e6);
                 for (int n : sizes) {
                     server.reset();
                     server.when("", ScriptedModelServer.Reply.of(reply.toString()));
-                    Phase result = runPhase(base, tokens, n, phase, expected, pid, adminToken, idle);
+                    Phase result = runPhase(base, tokens, n, phase, expected, pid, idle);
                     result.print(n, directTtft, server.rejectedOverLimit(), server.maxInFlight());
-                    printServerSide(base, adminToken);
+                    printServerSide(base);
                     waitUntilIdle(server);
                 }
             } finally {
@@ -127,7 +126,7 @@ public final class GatewayBenchmark {
     // --- the phase
 
     private static Phase runPhase(String base, List<String> tokens, int n, Duration length, String expected, long pid,
-                                  String adminToken, Snapshot idle) throws Exception {
+                                  Snapshot idle) throws Exception {
         Phase phase = new Phase();
         HttpClient http = client();
         long cpuBefore = cpuNanos(pid);
@@ -160,7 +159,7 @@ public final class GatewayBenchmark {
         Thread.sleep(length.toMillis() / 2);
         if (idle != null) {
             phase.openAtPeak = open.get();
-            phase.atPeak = snapshot(pid, base, adminToken);
+            phase.atPeak = snapshot(pid, base);
         }
         done.await();
         phase.cpuSeconds = (cpuNanos(pid) - cpuBefore) / 1e9;
@@ -325,7 +324,7 @@ public final class GatewayBenchmark {
     // --- baseline, app process, seeding, measurements
 
     /** The app's own view of its request times (Spring's http.server.requests), by status. */
-    private static void printServerSide(String base, String adminToken) throws Exception {
+    private static void printServerSide(String base) throws Exception {
         HttpClient http = client();
         StringBuilder line = new StringBuilder("app-side handling time of /api/ai/chat:");
         for (String status : List.of("200", "429")) {
@@ -515,7 +514,7 @@ public final class GatewayBenchmark {
     }
 
     /** Live heap after a full collection (read from the app's metrics) and the process RSS. */
-    private static Snapshot snapshot(long pid, String base, String adminToken) throws Exception {
+    private static Snapshot snapshot(long pid, String base) throws Exception {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         HttpClient http = HttpClient.newHttpClient();

@@ -868,16 +868,7 @@ public final class LessonLoadBenchmark {
     }
 
     private static String post(HttpClient http, String url, String token, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+        return BenchSupport.post(http, url, token, "application/json", json);
     }
 
     /** First-token times of the model server alone: 400 calls, {@link #ALONE_AT_ONCE} at a time. */

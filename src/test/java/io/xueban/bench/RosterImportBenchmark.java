@@ -3,6 +3,7 @@ package io.xueban.bench;
 import static io.xueban.bench.BenchSupport.client;
 import static io.xueban.bench.BenchSupport.freePort;
 import static io.xueban.bench.BenchSupport.percentile;
+import static io.xueban.bench.BenchSupport.post;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -71,11 +72,11 @@ public final class RosterImportBenchmark {
                         Runtime.getRuntime().availableProcessors(), APP_CORE, System.getProperty("java.vm.name"),
                         System.getProperty("java.version"), ROWS);
                 String admin = token(http, base, ADMIN, ADMIN_PASSWORD);
-                send(http, base + "/api/roster", admin, "text/csv",
-                        "username,display_name,role,class,grade,password\nrb-chat,学生,student,初二(1)班,8," + STUDENT_PASSWORD + "\n");
+                post(http, base + "/api/roster", admin, "text/csv", "username,display_name,role,class,grade,password\n"
+                        + "rb-chat,学生,student,初二(1)班,8," + STUDENT_PASSWORD + "\n");
                 String student = token(http, base, "rb-chat", STUDENT_PASSWORD);
-                send(http, base + "/api/ai-policy/accept", student, "application/json", "{}");
-                long conversation = JSON.readTree(send(http, base + "/api/conversations", student, "application/json", "{}"))
+                post(http, base + "/api/ai-policy/accept", student, "application/json", "{}");
+                long conversation = JSON.readTree(post(http, base + "/api/conversations", student, "application/json", "{}"))
                         .get("id").asLong();
 
                 List<Reply> baseline = chatFor(http, base, student, conversation, BASELINE, null);
@@ -84,7 +85,7 @@ public final class RosterImportBenchmark {
                 Thread chat = Thread.ofPlatform().start(() -> during.addAll(
                         chatFor(http, base, student, conversation, Duration.ofHours(1), importing)));
                 long started = System.nanoTime();
-                JsonNode job = JSON.readTree(send(http, base + "/api/roster", admin, "text/csv", roster()));
+                JsonNode job = JSON.readTree(post(http, base + "/api/roster", admin, "text/csv", roster()));
                 double accepted = (System.nanoTime() - started) / 1e9;
                 while (!job.get("state").asString().equals("DONE") && !job.get("state").asString().equals("FAILED")) {
                     Thread.sleep(1000);
@@ -192,24 +193,11 @@ public final class RosterImportBenchmark {
 
     private static String token(HttpClient http, String base, String username, String password) throws Exception {
         String body = JSON.writeValueAsString(Map.of("username", username, "password", password));
-        return JSON.readTree(send(http, base + "/api/tokens", null, "application/json", body)).get("token").asString();
+        return JSON.readTree(post(http, base + "/api/tokens", null, "application/json", body)).get("token").asString();
     }
 
     private static String get(HttpClient http, String url, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static String send(HttpClient http, String url, String token, String type, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
     }
 }
