@@ -105,6 +105,11 @@ class PageController {
         return "student/path";
     }
 
+    @GetMapping("/study/tasks")
+    String tasks() {
+        return "student/tasks";
+    }
+
     @GetMapping("/study/photo")
     String photo() {
         return "student/photo";

@@ -26,6 +26,7 @@ import io.xueban.knowledge.DocumentMetadata;
 import io.xueban.knowledge.KnowledgeIngestion;
 import io.xueban.knowledge.Visibility;
 import io.xueban.school.Roster;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
@@ -52,15 +53,18 @@ class AccessMatrixTest {
     Roster roster;
     @Autowired
     KnowledgeIngestion library;
+    @Autowired
+    JsonMapper json;
 
     TestSchools.School a;
     TestSchools.School b;
     long unenrolledStudent;
     long document;
     long privateDocument;
+    long assignment;
 
     @BeforeAll
-    void schools() {
+    void schools() throws Exception {
         a = schools.create();
         b = schools.create();
         document = library.add(a.id(), a.teacher1(), "共享.md", "# 勾股定理\n直角三角形两直角边的平方和等于斜边的平方。\n"
@@ -71,6 +75,14 @@ class AccessMatrixTest {
                 DocumentKind.OTHER, null, Visibility.PRIVATE));
         unenrolledStudent = roster.createUser(a.id(), a.prefix() + ".s3", "未分班学生", Role.STUDENT,
                 "{noop}unused-password", true);
+        // A published assignment of class1 (set by T1), for its student s1.
+        String created = mvc.perform(request(HttpMethod.POST, "/api/assignments")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"classId\":%d,\"title\":\"作业\",\"itemIds\":[%d]}".formatted(a.class1(), a.choiceItem())))
+                .andReturn().getResponse().getContentAsString();
+        assignment = json.readTree(created).get("id").asLong();
+        mvc.perform(request(HttpMethod.POST, "/api/assignments/" + assignment + "/publish")
+                .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())));
     }
 
     static Stream<Arguments> cases() {
@@ -109,6 +121,16 @@ class AccessMatrixTest {
         add(cases, "POST", "/api/users", "{\"username\":\"u{unique}\",\"displayName\":\"新用户\",\"role\":\"TEACHER\",\"password\":\"long-enough-1\"}",
                 "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
         add(cases, "GET", "/api/roster/imports/no-such-import", null, "ADMIN_A=404 T1=403 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=403 S_B=403");
+        // Assignments: its class's teachers and admins manage them; its students answer them.
+        add(cases, "POST", "/api/assignments", "{\"classId\":{class1},\"title\":\"作业\",\"itemIds\":[{choiceItem}]}",
+                "ADMIN_A=201 T1=201 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments?classId={class1}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/{assignment}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/{assignment}/results", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/me/tasks", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=200 ADMIN_B=403 T_B=403 S_B=200");
+        add(cases, "GET", "/api/me/tasks/{assignment}", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=404 ADMIN_B=403 T_B=403 S_B=404");
+        add(cases, "PUT", "/api/me/tasks/{assignment}/answers/{choiceItem}", "{\"answer\":\"A\"}",
+                "ADMIN_A=403 T1=403 T2=403 S1=204 S2=404 ADMIN_B=403 T_B=403 S_B=404");
         add(cases, "POST", "/api/roster", "username,display_name,role,class,grade\nr{unique},新同学,student,初二(9)班,8\n",
                 "ADMIN_A=201 T1=403 T2=403 S1=403 S2=403 ADMIN_B=201 T_B=403 S_B=403");
         add(cases, "GET", "/api/teaching-assignments", null, "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
@@ -216,6 +238,7 @@ class AccessMatrixTest {
                 .replace("{kp1}", Long.toString(a.kp1()))
                 .replace("{kp2}", Long.toString(a.kp2()))
                 .replace("{doc1}", Long.toString(document))
+                .replace("{assignment}", Long.toString(assignment))
                 .replace("{privateDoc}", Long.toString(privateDocument))
                 .replace("{unique}", a.prefix() + "n" + UNIQUE.incrementAndGet());
     }

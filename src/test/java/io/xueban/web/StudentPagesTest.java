@@ -95,6 +95,45 @@ class StudentPagesTest extends PagesTest {
     }
 
     @Test
+    void aStudentOnAPhoneAnswersAnAssignmentSubmitsItAndSeesFeedback() throws Exception {
+        TestSchools.School own = schools.create();
+        String teacher = schools.bearer(own.teacher1Name());
+        String created = mvc.perform(post("/api/assignments").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("""
+                                {"classId":%d,"title":"二次根式 课后作业","note":"今晚完成","itemIds":[%d,%d]}"""
+                                .formatted(own.class1(), own.choiceItem(), own.fillInItem())))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        long assignment = json.readTree(created).get("id").asLong();
+        mvc.perform(post("/api/assignments/" + assignment + "/publish").header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isOk());
+
+        browser.login(own.student1Name(), TestSchools.PASSWORD);
+        browser.go("/study/tasks");
+        browser.find("#tasks li[data-task='%d'] button".formatted(assignment)).click();
+        browser.await(d -> d.findElements(By.cssSelector("#task-items li.item")).size() == 2);
+        assertThat(browser.text("#task-note")).isEqualTo("今晚完成");
+        browser.find("#task-items li[data-item='%d'] input[value=A]".formatted(own.choiceItem())).click();
+        browser.await(d -> d.findElement(By.id("task-result")).getText().contains("已保存"));
+        var blank = browser.find("#task-items li[data-item='%d'] input".formatted(own.fillInItem()));
+        blank.sendKeys("5");
+        browser.find("#task-title").click(); // leaving the blank saves it
+        browser.await(d -> jdbc.sql("SELECT COUNT(*) FROM submission_answer WHERE assignment_id = ?").param(assignment)
+                .query(Integer.class).single() == 2);
+        browser.screenshot("student-task");
+        browser.find("#task-submit").click();
+
+        browser.await(d -> d.findElement(By.id("task-result")).getText().contains("已提交"));
+        assertThat(browser.text("#task-result")).contains("50%");
+        String items = browser.text("#task-items");
+        assertThat(items).contains("答对了").contains("正确答案").contains("3");
+        assertThat(browser.driver.findElements(By.cssSelector("#task-items input:not([disabled])"))).isEmpty();
+        assertThat(browser.driver.findElement(By.id("task-submit")).isDisplayed()).isFalse();
+        browser.await(d -> d.findElement(By.id("tasks")).getText().contains("已提交"));
+        browser.screenshot("student-task-submitted");
+        browser.assertCleanPage();
+    }
+
+    @Test
     void aStudentAnswersAnItemOnTheirPathAndThePathChanges() {
         demoSchool();
         browser.login("s080139", DEMO_PASSWORD);

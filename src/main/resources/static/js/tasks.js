@@ -1,0 +1,87 @@
+/* A student's tasks: the assignments teachers gave, answered in the page (saved as they go), submitted once. */
+(() => {
+  const {t, el, api, guard, flash, markdown, dateTime, percent} = X;
+  const LETTERS = 'ABCDEFGHIJ';
+  const section = document.getElementById('task');
+  let current = null;
+
+  async function load() {
+    const tasks = await api('GET', '/api/me/tasks');
+    X.list(document.getElementById('tasks'), tasks, task => el('li', {dataset: {task: task.assignmentId}},
+      el('button', {type: 'button', class: 'link', onclick: () => guard(() => open(task.assignmentId))}, task.title),
+      ' ', el('span', {class: 'muted small'}, [task.dueAt ? t('tasks.due', dateTime(task.dueAt)) : t('tasks.no-due'),
+        t(`tasks.state.${task.state}`)].join(t('sep.list')))), 'tasks.empty');
+  }
+
+  async function open(id) {
+    const view = await api('GET', `/api/me/tasks/${id}`);
+    current = view;
+    const done = view.task.state === 'SUBMITTED' || view.task.state === 'LATE';
+    const feedback = Object.fromEntries(view.feedback.map(f => [f.itemId, f]));
+    section.hidden = false;
+    document.getElementById('task-title').textContent = view.task.title;
+    document.getElementById('task-note').textContent = view.task.note || '';
+    document.getElementById('task-due').textContent = view.task.dueAt ? t('tasks.due', dateTime(view.task.dueAt)) : t('tasks.no-due');
+    document.getElementById('task-items').replaceChildren(...view.items.map(item => itemForm(item, view.saved[item.itemId],
+      done, feedback[item.itemId])));
+    document.getElementById('task-submit').hidden = done;
+    document.getElementById('task-result').textContent = done
+      ? t('tasks.submitted', view.task.score === null ? '—' : percent(view.task.score)) : '';
+    section.scrollIntoView({block: 'start'});
+  }
+
+  function itemForm(item, saved, done, feedback) {
+    const name = `answer-${item.itemId}`;
+    const li = el('li', {class: 'item', dataset: {item: item.itemId}});
+    const stem = el('div', {class: 'stem markdown'});
+    markdown(stem, item.stem);
+    li.append(el('p', {class: 'muted small'}, t('path.item', item.code)), stem);
+    if (item.type === 'SINGLE_CHOICE' || item.type === 'MULTIPLE_CHOICE') {
+      const type = item.type === 'SINGLE_CHOICE' ? 'radio' : 'checkbox';
+      const group = el('fieldset', {}, el('legend', {class: 'visually-hidden'}, t('path.choose')));
+      item.options.forEach((option, i) => {
+        const input = el('input', {type, name, value: LETTERS[i], disabled: done});
+        input.checked = (saved || '').includes(LETTERS[i]);
+        const text = el('span');
+        markdown(text, option);
+        group.append(el('label', {class: 'option'}, input, ` ${LETTERS[i]}. `, text));
+      });
+      group.addEventListener('change', () => save(item, [...group.querySelectorAll('input:checked')].map(i => i.value).join('')));
+      li.append(group);
+    } else {
+      const input = el(item.type === 'OPEN' ? 'textarea' : 'input', {name, autocomplete: 'off', disabled: done,
+        'aria-label': t('path.your-answer')});
+      input.value = saved || '';
+      input.addEventListener('change', () => save(item, input.value.trim()));
+      li.append(el('label', {}, t('path.your-answer'), input));
+    }
+    if (feedback) {
+      const mark = feedback.correct === null || feedback.correct === undefined ? t('tasks.teacher-marks')
+        : feedback.correct ? t('path.correct') : t('path.incorrect');
+      li.append(el('p', {class: `result ${feedback.correct ? 'good' : feedback.correct === false ? 'bad' : ''}`}, mark),
+        feedback.rightAnswer ? el('p', {}, t('path.right-answer', feedback.rightAnswer)) : '');
+    }
+    return li;
+  }
+
+  function save(item, answer) {
+    guard(async () => {
+      await api('PUT', `/api/me/tasks/${current.task.assignmentId}/answers/${item.itemId}`, {answer});
+      document.getElementById('task-result').textContent = t('tasks.saved');
+    });
+  }
+
+  document.getElementById('task-submit').addEventListener('click', event => guard(async () => {
+    event.target.disabled = true;
+    try {
+      await api('POST', `/api/me/tasks/${current.task.assignmentId}/submit`);
+      flash(t('tasks.thanks'), 'note');
+      await open(current.task.assignmentId);
+      await load();
+    } finally {
+      event.target.disabled = false;
+    }
+  }));
+
+  guard(load);
+})();

@@ -1,0 +1,215 @@
+package io.xueban.assignment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+import io.xueban.TestSchools;
+import io.xueban.XuebanTest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The loop a class lives by, through the API: a teacher assigns items, a student saves answers and
+ * submits once, the answers are marked and move the student's mastery, and the teacher sees who
+ * did what. Refusals say why, and nobody reaches another's assignment.
+ */
+@XuebanTest
+class AssignmentApiTest {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    TestSchools schools;
+    @Autowired
+    JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
+
+    TestSchools.School school;
+    String teacher;
+    String student;
+
+    @BeforeEach
+    void school() {
+        school = schools.create();
+        teacher = schools.bearer(school.teacher1Name());
+        student = schools.bearer(school.student1Name());
+    }
+
+    @Test
+    void aTeacherAssignsAStudentAnswersAndSubmitsOnceAndTheResultsAndMasteryFollow() throws Exception {
+        String second = schools.moreStudents(school, 1).getFirst();
+        long id = create("""
+                {"classId":%d,"title":"二次根式 第一课时","note":"先复习算术平方根","itemIds":[%d,%d],
+                 "dueAt":"%s"}""".formatted(school.class1(), school.choiceItem(), school.fillInItem(), inDays(2)))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.status").value("DRAFT"))
+                .andExpect(jsonPath("$.studentIds.length()").value(2))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+
+        // A draft is not the student's yet.
+        read("/api/me/tasks", student).andExpect(jsonPath("$.length()").value(0));
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("PUBLISHED"));
+
+        read("/api/me/tasks", student)
+                .andExpect(jsonPath("$[0].title").value("二次根式 第一课时"))
+                .andExpect(jsonPath("$[0].note").value("先复习算术平方根"))
+                .andExpect(jsonPath("$[0].state").value("NOT_STARTED"));
+        String task = read("/api/me/tasks/" + id, student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.items.length()").value(2))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(task).doesNotContain("answerKey").contains("16 的算术平方根");
+
+        double before = mastery(school.kp1());
+        save(id, school.choiceItem(), "A").andExpect(status().isNoContent());
+        save(id, school.fillInItem(), "5").andExpect(status().isNoContent());
+        save(id, school.fillInItem(), "3").andExpect(status().isNoContent()); // the last saved counts
+        read("/api/me/tasks", student).andExpect(jsonPath("$[0].state").value("IN_PROGRESS"));
+        // An item that is not part of it.
+        save(id, 987_654_321L, "A").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("assignment-item-not-in-it"));
+
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.task.state").value("SUBMITTED"))
+                .andExpect(jsonPath("$.task.score").value(1.0))
+                .andExpect(jsonPath("$.feedback[0].correct").value(true))
+                .andExpect(jsonPath("$.feedback[0].rightAnswer").value("A"));
+        // Submitting again changes nothing and answers with the first; saving is refused.
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.task.state").value("SUBMITTED"));
+        save(id, school.fillInItem(), "4").andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-submitted"));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ?").param(school.student1())
+                .query(Integer.class).single()).isEqualTo(2);
+        assertThat(mastery(school.kp1())).isGreaterThan(before);
+
+        read("/api/assignments/" + id + "/results", teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.students").value(2))
+                .andExpect(jsonPath("$.submitted").value(1))
+                .andExpect(jsonPath("$.byStudent[?(@.studentId == %d)].state".formatted(school.student1())).value("SUBMITTED"))
+                .andExpect(jsonPath("$.byStudent[?(@.state == 'MISSING')].studentId").value(org.hamcrest.Matchers.hasSize(1)))
+                .andExpect(jsonPath("$.byItem[0].answered").value(1))
+                .andExpect(jsonPath("$.byItem[0].right").value(1));
+
+        // Answered: it can be closed, not cancelled; closed, it takes no more answers.
+        mvc.perform(delete("/api/assignments/" + id).header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.code").value("assignment-answered"));
+        post("/api/assignments/" + id + "/close", teacher).andExpect(status().isOk());
+        String other = schools.bearer(second);
+        mvc.perform(put("/api/me/tasks/" + id + "/answers/" + school.choiceItem()).header(HttpHeaders.AUTHORIZATION, other)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"answer\":\"A\"}"))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-closed"))
+                .andExpect(jsonPath("$.detail").value("这份作业已经结束，不再收答案。"));
+    }
+
+    @Test
+    void badAssignmentsAreRefusedWithTheReasonAndNobodyReachesAnothersAssignment() throws Exception {
+        String body = """
+                {"classId":%d,"title":"检测","itemIds":[%d]%s}""";
+        create(body.formatted(school.class1(), school.choiceItem(), ",\"dueAt\":\"2020-01-01T00:00:00Z\""))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("assignment-due-in-past"));
+        create(body.formatted(school.class2(), school.choiceItem(), ""))
+                .andExpect(status().isForbidden());
+        create(body.formatted(school.class1(), school.choiceItem(), ",\"studentIds\":[%d]".formatted(school.student2())))
+                .andExpect(status().isForbidden()).andExpect(jsonPath("$.code").value("assignment-student-not-in-class"));
+        TestSchools.School other = schools.create();
+        create(body.formatted(school.class1(), other.choiceItem(), ""))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("assignment-unknown-item"));
+
+        long id = create(body.formatted(school.class1(), school.choiceItem(), ""))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString().transform(this::id);
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isConflict());
+        // Another class's teacher, another school's admin, a student not in it, a teacher answering.
+        read("/api/assignments/" + id, schools.bearer(school.teacher2Name())).andExpect(status().isForbidden());
+        read("/api/assignments/" + id, schools.bearer(other.adminName())).andExpect(status().isNotFound());
+        read("/api/me/tasks/" + id, schools.bearer(school.student2Name())).andExpect(status().isNotFound());
+        post("/api/me/tasks/" + id + "/submit", teacher).andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.code").value("assignment-students-only"));
+        read("/api/assignments/" + id + "/results", student).andExpect(status().isForbidden());
+        read("/api/assignments/" + id, schools.bearer(school.adminName())).andExpect(status().isOk());
+
+        // Not answered yet: it can be cancelled.
+        mvc.perform(delete("/api/assignments/" + id).header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isNoContent());
+        read("/api/me/tasks", student).andExpect(jsonPath("$.length()").value(0));
+    }
+
+    @Test
+    void anOpenItemWaitsForATeacherAndAnswersStayHiddenWhenTheTeacherSaysSo() throws Exception {
+        long open = schools.openItem(school);
+        long id = create("""
+                {"classId":%d,"title":"说理题","itemIds":[%d,%d],"showAnswers":"NEVER"}"""
+                .formatted(school.class1(), school.choiceItem(), open))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        save(id, school.choiceItem(), "B").andExpect(status().isNoContent());
+        save(id, open, "因为 a 可能是负数").andExpect(status().isNoContent());
+
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.task.score").value(0.0))
+                .andExpect(jsonPath("$.feedback[0].correct").value(false))
+                .andExpect(jsonPath("$.feedback[0].rightAnswer").doesNotExist())
+                .andExpect(jsonPath("$.feedback[1].correct").doesNotExist())
+                .andExpect(jsonPath("$.feedback[1].answer").value("因为 a 可能是负数"));
+        // Only the marked answer reached the mastery model.
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ?").param(school.student1())
+                .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    private double mastery(long kp) throws Exception {
+        JsonNode points = json.readTree(read("/api/students/" + school.student1() + "/mastery", teacher)
+                .andReturn().getResponse().getContentAsString()).get("knowledgePoints");
+        for (JsonNode point : points) {
+            if (point.get("kpId").asLong() == kp) {
+                return point.get("probability").asDouble();
+            }
+        }
+        throw new AssertionError("no knowledge point " + kp);
+    }
+
+    private static String inDays(int days) {
+        return Instant.now().plus(days, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private long id(String body) {
+        return json.readTree(body).get("id").asLong();
+    }
+
+    private ResultActions create(String body) throws Exception {
+        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/api/assignments")
+                .header(HttpHeaders.AUTHORIZATION, teacher).contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private ResultActions save(long id, long item, String answer) throws Exception {
+        return mvc.perform(put("/api/me/tasks/" + id + "/answers/" + item).header(HttpHeaders.AUTHORIZATION, student)
+                .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(java.util.Map.of("answer", answer))));
+    }
+
+    private ResultActions post(String url, String bearer) throws Exception {
+        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(url)
+                .header(HttpHeaders.AUTHORIZATION, bearer));
+    }
+
+    private ResultActions read(String url, String bearer) throws Exception {
+        return mvc.perform(get(url).header(HttpHeaders.AUTHORIZATION, bearer));
+    }
+}
