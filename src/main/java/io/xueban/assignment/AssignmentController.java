@@ -1,13 +1,19 @@
 package io.xueban.assignment;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,14 +30,15 @@ import io.xueban.security.CurrentUser;
 
 @RestController
 @RequestMapping("/api")
-@Validated
 @Tag(name = "Assignments", description = "Homework and checks: a teacher assigns items to a class, students answer and submit")
 class AssignmentController {
 
     private final Assignments assignments;
+    private final ResultsExport export;
 
-    AssignmentController(Assignments assignments) {
+    AssignmentController(Assignments assignments, ResultsExport export) {
         this.assignments = assignments;
+        this.export = export;
     }
 
     @PostMapping("/assignments")
@@ -51,6 +58,12 @@ class AssignmentController {
     @Operation(summary = "An assignment (its class's teachers, admins)")
     Assignments.Assignment get(CurrentUser me, @PathVariable long id) {
         return assignments.forStaff(me, id);
+    }
+
+    @PutMapping("/assignments/{id}")
+    @Operation(summary = "Change an assignment (its class stays) while nobody has answered it")
+    Assignments.Assignment update(CurrentUser me, @PathVariable long id, @Valid @RequestBody AssignmentRequest request) {
+        return assignments.update(me, id, request);
     }
 
     @PostMapping("/assignments/{id}/publish")
@@ -76,6 +89,24 @@ class AssignmentController {
     @Operation(summary = "Who submitted, late or not at all, with scores; each item's share right")
     Assignments.Results results(CurrentUser me, @PathVariable long id) {
         return assignments.results(me, id);
+    }
+
+    @GetMapping("/assignments/{id}/results/export")
+    @Operation(summary = "The results per student as an Excel workbook (format=xlsx, the default) or CSV (format=csv)")
+    ResponseEntity<byte[]> export(CurrentUser me, @PathVariable long id,
+            @RequestParam(defaultValue = "xlsx") @Pattern(regexp = "xlsx|csv") String format) {
+        Assignments.Assignment assignment = assignments.forStaff(me, id);
+        Assignments.Results results = assignments.results(me, id);
+        Locale locale = LocaleContextHolder.getLocale();
+        boolean excel = format.equals("xlsx");
+        byte[] body = excel ? export.xlsx(assignment.title(), results, locale) : export.csv(results, locale);
+        return ResponseEntity.ok()
+                .contentType(excel ? MediaType.parseMediaType(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        : MediaType.parseMediaType("text/csv;charset=UTF-8"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(assignment.title() + (excel ? ".xlsx" : ".csv"), StandardCharsets.UTF_8).build().toString())
+                .body(body);
     }
 
     @GetMapping("/me/tasks")

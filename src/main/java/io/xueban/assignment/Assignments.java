@@ -22,6 +22,7 @@ import io.xueban.insight.ResponseSource;
 import io.xueban.insight.Responses;
 import io.xueban.school.Roster;
 import io.xueban.security.AccessPolicy;
+import io.xueban.security.Accounts;
 import io.xueban.security.CurrentUser;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
@@ -63,7 +64,7 @@ class Assignments {
     }
 
     /** @param state MISSING, IN_PROGRESS, SUBMITTED or LATE */
-    record StudentResult(long studentId, String name, String state, Double score, Instant submittedAt) {
+    record StudentResult(long studentId, String username, String name, String state, Double score, Instant submittedAt) {
     }
 
     record ItemResult(long itemId, String code, int answered, int right) {
@@ -77,14 +78,17 @@ class Assignments {
     private final Items items;
     private final Roster roster;
     private final Responses responses;
+    private final Accounts accounts;
     private final Clock clock;
 
-    Assignments(JdbcClient jdbc, AccessPolicy policy, Items items, Roster roster, Responses responses, Clock clock) {
+    Assignments(JdbcClient jdbc, AccessPolicy policy, Items items, Roster roster, Responses responses, Accounts accounts,
+            Clock clock) {
         this.jdbc = jdbc;
         this.policy = policy;
         this.items = items;
         this.roster = roster;
         this.responses = responses;
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -92,6 +96,33 @@ class Assignments {
     @Transactional
     Assignment create(CurrentUser me, AssignmentRequest request) {
         policy.checkClass(me, request.classId());
+        long id = Db.insert(jdbc, """
+                        INSERT INTO assignment (school_id, class_id, created_by, title, status, show_answers, allow_late,
+                            created_at) VALUES (?, ?, ?, ?, 'DRAFT', 'AFTER_SUBMIT', FALSE, ?)""",
+                me.schoolId(), request.classId(), me.id(), request.title().strip(), Db.utc(clock.instant()));
+        write(me, id, request);
+        return find(id).orElseThrow();
+    }
+
+    /** Changes an assignment (its class stays) as long as nobody has answered it. */
+    @Transactional
+    Assignment update(CurrentUser me, long id, AssignmentRequest request) {
+        Assignment assignment = forStaff(me, id);
+        if (request.classId() != assignment.classId()) {
+            throw ApiException.badRequest("assignment-class-fixed");
+        }
+        if (answered(id)) {
+            throw ApiException.conflict("assignment-answered", id);
+        }
+        if (assignment.status() == Status.CLOSED) {
+            throw ApiException.conflict("assignment-closed", id);
+        }
+        write(me, id, request);
+        return find(id).orElseThrow();
+    }
+
+    /** Checks a request and stores it as the assignment's fields, items and students. */
+    private void write(CurrentUser me, long id, AssignmentRequest request) {
         List<Long> itemIds = List.copyOf(new LinkedHashSet<>(request.itemIds()));
         for (long itemId : itemIds) {
             items.findRef(itemId).filter(item -> item.schoolId() == me.schoolId())
@@ -115,13 +146,15 @@ class Assignments {
         if (request.opensAt() != null && request.dueAt() != null && !request.opensAt().isBefore(request.dueAt())) {
             throw ApiException.badRequest("assignment-opens-after-due");
         }
-        long id = Db.insert(jdbc, """
-                        INSERT INTO assignment (school_id, class_id, created_by, title, note, status, opens_at, due_at,
-                            show_answers, allow_late, created_at) VALUES (?, ?, ?, ?, ?, 'DRAFT', ?, ?, ?, ?, ?)""",
-                me.schoolId(), request.classId(), me.id(), request.title().strip(), blankToNull(request.note()),
-                utc(request.opensAt()), utc(request.dueAt()),
-                (request.showAnswers() == null ? ShowAnswers.AFTER_SUBMIT : request.showAnswers()).name(),
-                Boolean.TRUE.equals(request.allowLate()), Db.utc(now));
+        jdbc.sql("""
+                        UPDATE assignment SET title = ?, note = ?, opens_at = ?, due_at = ?, show_answers = ?, allow_late = ?
+                        WHERE id = ?""")
+                .params(request.title().strip(), blankToNull(request.note()), utc(request.opensAt()), utc(request.dueAt()),
+                        (request.showAnswers() == null ? ShowAnswers.AFTER_SUBMIT : request.showAnswers()).name(),
+                        Boolean.TRUE.equals(request.allowLate()), id)
+                .update();
+        jdbc.sql("DELETE FROM assignment_item WHERE assignment_id = ?").param(id).update();
+        jdbc.sql("DELETE FROM assignment_student WHERE assignment_id = ?").param(id).update();
         for (int i = 0; i < itemIds.size(); i++) {
             jdbc.sql("INSERT INTO assignment_item (assignment_id, position, item_id) VALUES (?, ?, ?)")
                     .params(id, i, itemIds.get(i)).update();
@@ -129,7 +162,10 @@ class Assignments {
         for (long student : students) {
             jdbc.sql("INSERT INTO assignment_student (assignment_id, student_id) VALUES (?, ?)").params(id, student).update();
         }
-        return find(id).orElseThrow();
+    }
+
+    private boolean answered(long id) {
+        return jdbc.sql("SELECT COUNT(*) FROM submission WHERE assignment_id = ?").param(id).query(Integer.class).single() > 0;
     }
 
     /** A draft goes out to its students (and shows in their tasks from its opening time). */
@@ -162,7 +198,7 @@ class Assignments {
     @Transactional
     void delete(CurrentUser me, long id) {
         forStaff(me, id);
-        if (jdbc.sql("SELECT COUNT(*) FROM submission WHERE assignment_id = ?").param(id).query(Integer.class).single() > 0) {
+        if (answered(id)) {
             throw ApiException.conflict("assignment-answered", id);
         }
         jdbc.sql("DELETE FROM assignment WHERE id = ?").param(id).update();
@@ -294,7 +330,8 @@ class Assignments {
             Task task = task(assignment, student);
             String state = task.state().equals("NOT_STARTED") ? "MISSING" : task.state();
             submitted += state.equals("SUBMITTED") || state.equals("LATE") ? 1 : 0;
-            byStudent.add(new StudentResult(student, names.get(student), state, task.score(), submittedAt(id, student)));
+            byStudent.add(new StudentResult(student, accounts.findById(student).map(Accounts.Account::username).orElse(null),
+                    names.get(student), state, task.score(), submittedAt(id, student)));
         }
         List<ItemResult> byItem = new ArrayList<>();
         for (long itemId : assignment.itemIds()) {

@@ -175,6 +175,62 @@ class AssignmentApiTest {
                 .query(Integer.class).single()).isEqualTo(1);
     }
 
+    @Test
+    void anAssignmentChangesUntilSomeoneAnswersAndItsResultsExportAsAWorkbookAndCsv() throws Exception {
+        String missing = schools.moreStudents(school, 1).getFirst();
+        long id = create("""
+                {"classId":%d,"title":"初稿","itemIds":[%d]}""".formatted(school.class1(), school.choiceItem()))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+        String changed = """
+                {"classId":%d,"title":"二次根式 小测","itemIds":[%d,%d]}""".formatted(school.class1(), school.choiceItem(),
+                school.fillInItem());
+        mvc.perform(put("/api/assignments/" + id).header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content(changed))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.title").value("二次根式 小测"))
+                .andExpect(jsonPath("$.itemIds.length()").value(2));
+        mvc.perform(put("/api/assignments/" + id).header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content(changed.replace(
+                                "\"classId\":" + school.class1(), "\"classId\":" + school.class2())))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("assignment-class-fixed"));
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        save(id, school.choiceItem(), "A").andExpect(status().isNoContent());
+        save(id, school.fillInItem(), "3").andExpect(status().isNoContent());
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk());
+        mvc.perform(put("/api/assignments/" + id).header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content(changed))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-answered"));
+
+        var workbook = mvc.perform(get("/api/assignments/" + id + "/results/export").header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header()
+                        .string(HttpHeaders.CONTENT_DISPOSITION, org.hamcrest.Matchers.containsString(".xlsx")))
+                .andReturn().getResponse().getContentAsByteArray();
+        try (var book = new org.apache.poi.xssf.usermodel.XSSFWorkbook(new java.io.ByteArrayInputStream(workbook))) {
+            var sheet = book.getSheetAt(0);
+            assertThat(sheet.getSheetName()).isEqualTo("二次根式 小测");
+            assertThat(sheet.getRow(0).getCell(0).getStringCellValue()).isEqualTo("学号");
+            java.util.Map<String, String> states = new java.util.HashMap<>();
+            for (int r = 1; r <= sheet.getLastRowNum(); r++) {
+                var row = sheet.getRow(r);
+                states.put(row.getCell(0).getStringCellValue(), row.getCell(2).getStringCellValue());
+                if (row.getCell(0).getStringCellValue().equals(school.student1Name())) {
+                    assertThat(row.getCell(3).getNumericCellValue()).isEqualTo(1.0);
+                    assertThat(row.getCell(4).getStringCellValue()).isNotBlank();
+                }
+            }
+            assertThat(states).containsEntry(school.student1Name(), "已提交").containsEntry(missing, "未交").hasSize(2);
+        }
+        String csv = mvc.perform(get("/api/assignments/" + id + "/results/export?format=csv")
+                        .header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(csv).startsWith("\uFEFF学号,姓名,状态,得分,提交时间").contains(missing + ",").contains("未交");
+        read("/api/assignments/" + id + "/results/export?format=pdf", teacher).andExpect(status().isBadRequest());
+        read("/api/assignments/" + id + "/results/export", student).andExpect(status().isForbidden());
+    }
+
     private double mastery(long kp) throws Exception {
         JsonNode points = json.readTree(read("/api/students/" + school.student1() + "/mastery", teacher)
                 .andReturn().getResponse().getContentAsString()).get("knowledgePoints");
