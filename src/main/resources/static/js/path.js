@@ -3,7 +3,6 @@
   const {t, el, api, guard, flash, markdown} = X;
   const student = document.getElementById('main').dataset.student;
   const stepsList = document.getElementById('steps');
-  const LETTERS = 'ABCDEFGHIJ';
 
   function answerForm(item) {
     const name = `answer-${item.itemId}`;
@@ -13,16 +12,7 @@
     // A student sees no chances of success, only what to do.
     form.append(el('p', {class: 'muted small'}, t('path.item', item.code)), stem);
     if (item.type === 'SINGLE_CHOICE' || item.type === 'MULTIPLE_CHOICE') {
-      const type = item.type === 'SINGLE_CHOICE' ? 'radio' : 'checkbox';
-      const group = el('fieldset', {}, el('legend', {class: 'visually-hidden'}, t('path.choose')));
-      item.options.forEach((option, i) => {
-        const label = el('label', {class: 'option'}, el('input', {type, name, value: LETTERS[i]}), ` ${LETTERS[i]}. `);
-        const text = el('span');
-        markdown(text, option);
-        label.append(text);
-        group.append(label);
-      });
-      form.append(group);
+      form.append(X.choices(item, name));
     } else if (item.type === 'FILL_IN') {
       form.append(el('label', {}, t('path.your-answer'), el('input', {name, required: true, autocomplete: 'off'})));
     } else {

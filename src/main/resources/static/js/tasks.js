@@ -1,7 +1,6 @@
 /* A student's tasks: the assignments teachers gave, answered in the page (saved as they go), submitted once. */
 (() => {
   const {t, el, api, guard, flash, markdown, dateTime, percent} = X;
-  const LETTERS = 'ABCDEFGHIJ';
   const section = document.getElementById('task');
   let current = null;
 
@@ -37,15 +36,7 @@
     markdown(stem, item.stem);
     li.append(el('p', {class: 'muted small'}, t('path.item', item.code)), stem);
     if (item.type === 'SINGLE_CHOICE' || item.type === 'MULTIPLE_CHOICE') {
-      const type = item.type === 'SINGLE_CHOICE' ? 'radio' : 'checkbox';
-      const group = el('fieldset', {}, el('legend', {class: 'visually-hidden'}, t('path.choose')));
-      item.options.forEach((option, i) => {
-        const input = el('input', {type, name, value: LETTERS[i], disabled: done});
-        input.checked = (saved || '').includes(LETTERS[i]);
-        const text = el('span');
-        markdown(text, option);
-        group.append(el('label', {class: 'option'}, input, ` ${LETTERS[i]}. `, text));
-      });
+      const group = X.choices(item, name, {chosen: saved || '', disabled: done});
       group.addEventListener('change', () => save(item, [...group.querySelectorAll('input:checked')].map(i => i.value).join('')));
       li.append(group);
     } else {

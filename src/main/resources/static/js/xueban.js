@@ -243,6 +243,24 @@ const X = (() => {
     return value ? new Date(value).toLocaleString(document.documentElement.lang || undefined) : '—';
   }
 
+  /**
+   * A choice item's options as radio buttons (single choice) or check boxes (multiple choice),
+   * lettered A, B, … and each rendered as Markdown; `chosen` holds the letters ticked.
+   */
+  function choices(item, name, {chosen = '', disabled = false} = {}) {
+    const letters = 'ABCDEFGHIJ';
+    const type = item.type === 'SINGLE_CHOICE' ? 'radio' : 'checkbox';
+    const group = el('fieldset', {}, el('legend', {class: 'visually-hidden'}, t('path.choose')));
+    item.options.forEach((option, i) => {
+      const input = el('input', {type, name, value: letters[i], disabled});
+      input.checked = chosen.includes(letters[i]);
+      const text = el('span');
+      markdown(text, option);
+      group.append(el('label', {class: 'option'}, input, ` ${letters[i]}. `, text));
+    });
+    return group;
+  }
+
   /** A table: header texts and rows of cells (text or nodes). */
   function tableOf(headers, rows) {
     return el('table', {}, el('thead', {}, el('tr', {}, headers.map(h => el('th', {scope: 'col'}, h)))),
@@ -270,5 +288,6 @@ const X = (() => {
     container.replaceChildren(...(items && items.length ? items.map(row) : [el('p', {class: 'muted'}, t(emptyKey))]));
   }
 
-  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, list, table, tableOf, rowErrors, Problem};
+  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, list, table, tableOf, rowErrors,
+    choices, Problem};
 })();

@@ -95,17 +95,16 @@ class AssignmentController {
     @Operation(summary = "The results per student as an Excel workbook (format=xlsx, the default) or CSV (format=csv)")
     ResponseEntity<byte[]> export(CurrentUser me, @PathVariable long id,
             @RequestParam(defaultValue = "xlsx") @Pattern(regexp = "xlsx|csv") String format) {
-        Assignments.Assignment assignment = assignments.forStaff(me, id);
         Assignments.Results results = assignments.results(me, id);
         Locale locale = LocaleContextHolder.getLocale();
         boolean excel = format.equals("xlsx");
-        byte[] body = excel ? export.xlsx(assignment.title(), results, locale) : export.csv(results, locale);
+        byte[] body = excel ? export.xlsx(results, locale) : export.csv(results, locale);
         return ResponseEntity.ok()
                 .contentType(excel ? MediaType.parseMediaType(
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
                         : MediaType.parseMediaType("text/csv;charset=UTF-8"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(assignment.title() + (excel ? ".xlsx" : ".csv"), StandardCharsets.UTF_8).build().toString())
+                        .filename(results.title() + (excel ? ".xlsx" : ".csv"), StandardCharsets.UTF_8).build().toString())
                 .body(body);
     }
 

@@ -57,7 +57,7 @@ class Assignments {
 
     /** @param state NOT_STARTED, IN_PROGRESS, SUBMITTED or LATE */
     record Task(long assignmentId, String title, String note, Status status, Instant opensAt, Instant dueAt,
-            String state, Double score) {
+            String state, Double score, Instant submittedAt) {
     }
 
     record TaskView(Task task, List<TaskItem> items, Map<Long, String> saved, List<Feedback> feedback) {
@@ -70,7 +70,8 @@ class Assignments {
     record ItemResult(long itemId, String code, int answered, int right) {
     }
 
-    record Results(long assignmentId, int students, int submitted, List<StudentResult> byStudent, List<ItemResult> byItem) {
+    record Results(long assignmentId, String title, int students, int submitted, List<StudentResult> byStudent,
+            List<ItemResult> byItem) {
     }
 
     private final JdbcClient jdbc;
@@ -331,7 +332,7 @@ class Assignments {
             String state = task.state().equals("NOT_STARTED") ? "MISSING" : task.state();
             submitted += state.equals("SUBMITTED") || state.equals("LATE") ? 1 : 0;
             byStudent.add(new StudentResult(student, accounts.findById(student).map(Accounts.Account::username).orElse(null),
-                    names.get(student), state, task.score(), submittedAt(id, student)));
+                    names.get(student), state, task.score(), task.submittedAt()));
         }
         List<ItemResult> byItem = new ArrayList<>();
         for (long itemId : assignment.itemIds()) {
@@ -342,20 +343,25 @@ class Assignments {
                     .params(id, itemId).query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
             byItem.add(new ItemResult(itemId, items.findRef(itemId).map(ItemRef::code).orElse(null), counts[0], counts[1]));
         }
-        return new Results(id, assignment.studentIds().size(), submitted, byStudent, byItem);
+        return new Results(id, assignment.title(), assignment.studentIds().size(), submitted, byStudent, byItem);
+    }
+
+    private record Submission(Instant submittedAt, Boolean late, Double score) {
     }
 
     private Task task(Assignment assignment, long studentId) {
-        var submission = jdbc.sql("SELECT submitted_at, late, score FROM submission WHERE assignment_id = ? AND student_id = ?")
+        Optional<Submission> submission = jdbc.sql(
+                        "SELECT submitted_at, late, score FROM submission WHERE assignment_id = ? AND student_id = ?")
                 .params(assignment.id(), studentId)
-                .query((rs, n) -> new Object[] {Db.instant(rs, "submitted_at"), Db.nullableBoolean(rs, "late"),
-                        Db.nullableDouble(rs, "score")})
+                .query((rs, n) -> new Submission(Db.instant(rs, "submitted_at"), Db.nullableBoolean(rs, "late"),
+                        Db.nullableDouble(rs, "score")))
                 .optional();
         String state = submission.isEmpty() ? "NOT_STARTED"
-                : submission.get()[0] == null ? "IN_PROGRESS"
-                : Boolean.TRUE.equals(submission.get()[1]) ? "LATE" : "SUBMITTED";
+                : submission.get().submittedAt() == null ? "IN_PROGRESS"
+                : Boolean.TRUE.equals(submission.get().late()) ? "LATE" : "SUBMITTED";
         return new Task(assignment.id(), assignment.title(), assignment.note(), assignment.status(), assignment.opensAt(),
-                assignment.dueAt(), state, submission.map(s -> (Double) s[2]).orElse(null));
+                assignment.dueAt(), state, submission.map(Submission::score).orElse(null),
+                submission.map(Submission::submittedAt).orElse(null));
     }
 
     private boolean showsKeys(Assignment assignment) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,9 +35,9 @@ class ResultsExport {
         this.zone = zone;
     }
 
-    byte[] xlsx(String title, Assignments.Results results, Locale locale) {
+    byte[] xlsx(Assignments.Results results, Locale locale) {
         try (XSSFWorkbook workbook = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            Sheet sheet = workbook.createSheet(safeSheetName(title));
+            Sheet sheet = workbook.createSheet(safeSheetName(results.title()));
             List<List<String>> rows = rows(results, locale);
             for (int r = 0; r < rows.size(); r++) {
                 Row row = sheet.createRow(r);
@@ -66,7 +67,7 @@ class ResultsExport {
 
     /** The header, then a row per student; the score as a share (0 to 1), empty when there is none. */
     private List<List<String>> rows(Assignments.Results results, Locale locale) {
-        List<List<String>> rows = new java.util.ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         rows.add(List.of(message("export.username", locale), message("export.name", locale), message("export.state", locale),
                 message("export.score", locale), message("export.submitted-at", locale)));
         for (Assignments.StudentResult student : results.byStudent()) {

@@ -59,12 +59,8 @@ public final class DemoUnit {
 
     /** Reads the unit from the class path. */
     public static DemoUnit load() {
-        return new DemoUnit(readCurriculum(JsonMapper.builder().build()));
-    }
-
-    static DemoCurriculum readCurriculum(JsonMapper json) {
         try (InputStream in = new ClassPathResource("demo/curriculum.json").getInputStream()) {
-            return json.readValue(in, DemoCurriculum.class);
+            return new DemoUnit(JsonMapper.builder().build().readValue(in, DemoCurriculum.class));
         } catch (IOException e) {
             throw new UncheckedIOException("demo/curriculum.json is missing from the build", e);
         }
