@@ -4,12 +4,27 @@
   const section = document.getElementById('task');
   let current = null;
 
+  /** Due soon, overdue, done: the three lists a student looks at, each due soonest first. */
+  function group(task) {
+    if (task.submittedAt) {
+      return 'done';
+    }
+    return task.dueAt && new Date(task.dueAt) < new Date() ? 'overdue' : 'todo';
+  }
+
   async function load() {
     const tasks = await api('GET', '/api/me/tasks');
-    X.list(document.getElementById('tasks'), tasks, task => el('li', {dataset: {task: task.assignmentId}},
-      el('button', {type: 'button', class: 'link', onclick: () => guard(() => open(task.assignmentId))}, task.title),
-      ' ', el('span', {class: 'muted small'}, [task.dueAt ? t('tasks.due', dateTime(task.dueAt)) : t('tasks.no-due'),
-        t(`tasks.state.${task.state}`)].join(t('sep.list')))), 'tasks.empty');
+    for (const name of ['todo', 'overdue', 'done']) {
+      const mine = tasks.filter(task => group(task) === name);
+      document.getElementById(`tasks-${name}-box`).hidden = name !== 'todo' && mine.length === 0;
+      X.list(document.getElementById(`tasks-${name}`), mine, task => el('li', {dataset: {task: task.assignmentId}},
+        el('button', {type: 'button', class: 'link', onclick: () => guard(() => open(task.assignmentId))}, task.title),
+        task.kind === 'LIVE' && task.status === 'PUBLISHED' && !task.submittedAt ? el('span', {class: 'badge'}, t('tasks.live')) : '',
+        ' ', el('span', {class: 'muted small'}, [task.dueAt ? t('tasks.due', dateTime(task.dueAt)) : t('tasks.no-due'),
+          t(`tasks.state.${task.state}`)].join(t('sep.list'))),
+        task.note ? el('p', {class: 'note small'}, task.note) : ''), `tasks.empty-${name}`);
+    }
+    return tasks;
   }
 
   async function open(id) {
@@ -50,7 +65,20 @@
       const mark = feedback.correct === null || feedback.correct === undefined ? t('tasks.teacher-marks')
         : feedback.correct ? t('path.correct') : t('path.incorrect');
       li.append(el('p', {class: `result ${feedback.correct ? 'good' : feedback.correct === false ? 'bad' : ''}`}, mark),
-        feedback.rightAnswer ? el('p', {}, t('path.right-answer', feedback.rightAnswer)) : '');
+        feedback.rightAnswer ? el('p', {class: 'right-answer'}, t('path.right-answer', feedback.rightAnswer)) : '');
+      if (feedback.explanation) {
+        const explanation = el('div', {class: 'explanation markdown'});
+        markdown(explanation, feedback.explanation);
+        li.append(el('p', {class: 'muted small'}, t('tasks.explanation')), explanation);
+      }
+      if (feedback.points.length) {
+        li.append(el('p', {class: 'muted small'}, t('tasks.points', feedback.points.join(t('sep.list')))));
+      }
+      // The buddy knows the conversation is about this assigned item and keeps to the school's hint policy.
+      li.append(el('button', {type: 'button', class: 'secondary ask', onclick: () => guard(async () => {
+        const conversation = await api('POST', '/api/conversations', {itemId: item.itemId, title: t('path.ask-title', item.code)});
+        location.href = `/study?conversation=${conversation.id}`;
+      })}, t('tasks.ask-buddy')));
     }
     return li;
   }
@@ -74,5 +102,24 @@
     }
   }));
 
-  guard(load);
+  // A live check the teacher starts shows up without a reload.
+  let known = null;
+  async function refresh() {
+    const tasks = await load();
+    const ids = tasks.map(task => `${task.assignmentId}:${task.status}`).join();
+    if (known !== null && ids !== known) {
+      const started = tasks.find(task => task.kind === 'LIVE' && task.status === 'PUBLISHED' && !task.submittedAt
+        && !known.includes(`${task.assignmentId}:PUBLISHED`));
+      if (started && !current) {
+        await open(started.assignmentId);
+      }
+    }
+    known = ids;
+  }
+  guard(refresh);
+  setInterval(() => {
+    if (!document.hidden) {
+      refresh().catch(() => {});
+    }
+  }, 10000);
 })();

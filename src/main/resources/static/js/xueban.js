@@ -239,8 +239,40 @@ const X = (() => {
     return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`;
   }
 
+  /** The school's time zone (the page's meta tag), in which times are shown and typed. */
+  const timeZone = document.querySelector('meta[name="xueban-time-zone"]')?.content || undefined;
+
   function dateTime(value) {
-    return value ? new Date(value).toLocaleString(document.documentElement.lang || undefined) : '—';
+    return value ? new Date(value).toLocaleString(document.documentElement.lang || undefined,
+      {timeZone, dateStyle: 'medium', timeStyle: 'short'}) : '—';
+  }
+
+  /** Minutes the school's zone is ahead of UTC at an instant. */
+  function zoneOffset(instant) {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {timeZone, hourCycle: 'h23', year: 'numeric',
+      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'})
+      .formatToParts(instant).map(p => [p.type, p.value]));
+    const wall = Date.UTC(+parts.year, parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+    return Math.round((wall - instant.getTime()) / 60000);
+  }
+
+  /** A datetime-local value ("2026-12-08T18:00") read as the school's wall time, as an ISO instant; '' stays null. */
+  function zonedInstant(local) {
+    if (!local) {
+      return null;
+    }
+    const asUtc = new Date(`${local}:00Z`);
+    const guess = new Date(asUtc.getTime() - zoneOffset(asUtc) * 60000);
+    return new Date(asUtc.getTime() - zoneOffset(guess) * 60000).toISOString();
+  }
+
+  /** An instant as a datetime-local value in the school's zone. */
+  function zonedLocal(value) {
+    if (!value) {
+      return '';
+    }
+    const instant = new Date(value);
+    return new Date(instant.getTime() + zoneOffset(instant) * 60000).toISOString().slice(0, 16);
   }
 
   /**
@@ -288,6 +320,6 @@ const X = (() => {
     container.replaceChildren(...(items && items.length ? items.map(row) : [el('p', {class: 'muted'}, t(emptyKey))]));
   }
 
-  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, list, table, tableOf, rowErrors,
+  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, zonedInstant, zonedLocal, list, table, tableOf, rowErrors,
     choices, Problem};
 })();

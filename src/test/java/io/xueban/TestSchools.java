@@ -89,9 +89,10 @@ public class TestSchools {
         long kp2 = knowledgePoints.create(school, new KnowledgePointRequest(subject, "KP-2", "二次根式的概念", null, "二次根式", 8,
                 java.util.List.of(kp1))).id();
         long choice = items.create(school, new ItemRequest(subject, "I-1", ItemType.SINGLE_CHOICE, "16 的算术平方根是（　　）",
-                java.util.List.of("4", "±4", "−4", "8"), "A", null, BloomLevel.REMEMBER, java.util.List.of(kp1)));
+                java.util.List.of("4", "±4", "−4", "8"), "A", null, BloomLevel.REMEMBER, java.util.List.of(kp1),
+                "16 的算术平方根是非负的 4；±4 是 16 的平方根。"));
         long fillIn = items.create(school, new ItemRequest(subject, "I-2", ItemType.FILL_IN, "√9 = ______。",
-                null, "3", null, BloomLevel.UNDERSTAND, java.util.List.of(kp1, kp2)));
+                null, "3", null, BloomLevel.UNDERSTAND, java.util.List.of(kp1, kp2), null));
         return new School(school, p, admin, teacher1, teacher2, student1, student2, class1, class2, subject,
                 kp1, kp2, choice, fillIn);
     }
@@ -100,7 +101,7 @@ public class TestSchools {
     public long openItem(School school) {
         return items.create(school.id(), new ItemRequest(school.subject(), "I-OPEN", ItemType.OPEN,
                 "为什么 √(a²) 不总等于 a？请说明理由。", null, "当 a < 0 时 √(a²) = −a。", null, BloomLevel.ANALYZE,
-                java.util.List.of(school.kp1())));
+                java.util.List.of(school.kp1()), null));
     }
 
     /** More students in the school's first class; returns their usernames. */
@@ -113,6 +114,44 @@ public class TestSchools {
             names.add(name);
         }
         return names;
+    }
+
+    /**
+     * A lesson plan of teacher 1 for class 1, stored as if it had been written and accepted: its
+     * 课堂检测 and its 分层作业 (basic, core, extended) name these items of the bank.
+     */
+    public long lessonPlan(School school, java.util.List<Long> exitTicket, java.util.List<Long> basic,
+            java.util.List<Long> core, java.util.List<Long> extended) {
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        java.util.Map<String, Object> request = java.util.Map.of("classId", school.class1(), "subjectId", school.subject(),
+                "topic", "二次根式", "kpIds", java.util.List.of(school.kp1()), "lessonType", "新授课", "duration", 45);
+        long id = io.xueban.system.Db.insert(jdbc, """
+                        INSERT INTO lesson_plan (school_id, teacher_id, class_id, subject_id, status, request, request_hash,
+                            current_version, accepted_version, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 'ACCEPTED', ?, 'test', 1, 1, ?, ?)""",
+                school.id(), school.teacher1(), school.class1(), school.subject(), json.writeValueAsString(request), now, now);
+        java.util.Map<String, Object> draft = new java.util.LinkedHashMap<>();
+        draft.put("title", "二次根式（第一课时）");
+        draft.put("objectives", java.util.List.of(java.util.Map.of("text", "理解算术平方根", "kpIds",
+                java.util.List.of(school.kp1()))));
+        draft.put("keyPoints", java.util.List.of("算术平方根的意义"));
+        draft.put("difficulties", java.util.List.of("算术平方根的非负性"));
+        draft.put("learnerAnalysis", "本班学生已学过平方运算。");
+        draft.put("preparation", java.util.List.of());
+        draft.put("process", java.util.List.of(java.util.Map.of("name", "新授", "minutes", 45, "teacherActivities", "讲解",
+                "studentActivities", "练习", "intent", "理解概念")));
+        draft.put("boardDesign", "√a ≥ 0");
+        draft.put("exitTicket", java.util.Map.of("itemIds", exitTicket, "newItems", java.util.List.of()));
+        draft.put("homework", java.util.Map.of(
+                "basic", java.util.Map.of("tasks", java.util.List.of("完成课本练习"), "itemIds", basic),
+                "core", java.util.Map.of("tasks", java.util.List.of("完成练习册"), "itemIds", core),
+                "extended", java.util.Map.of("tasks", java.util.List.of("完成拓展题"), "itemIds", extended)));
+        draft.put("references", java.util.List.of());
+        jdbc.sql("""
+                        INSERT INTO lesson_plan_version (plan_id, version, source, content, flags, created_by, created_at)
+                        VALUES (?, 1, 'GENERATED', ?, '[]', ?, ?)""")
+                .params(id, json.writeValueAsString(draft), school.teacher1(), now).update();
+        return id;
     }
 
     /** A bearer token for a user (password {@link #PASSWORD}), fetched once through the API. */

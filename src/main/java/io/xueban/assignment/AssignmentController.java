@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -23,10 +25,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.xueban.assignment.AssignmentStore.Assignment;
 import io.xueban.security.CurrentUser;
+import io.xueban.system.ApiException;
 
 @RestController
 @RequestMapping("/api")
@@ -34,47 +39,56 @@ import io.xueban.security.CurrentUser;
 class AssignmentController {
 
     private final Assignments assignments;
+    private final Tasks tasks;
+    private final AssignmentResults results;
+    private final AssignmentProposals proposals;
+    private final LiveChecks live;
     private final ResultsExport export;
 
-    AssignmentController(Assignments assignments, ResultsExport export) {
+    AssignmentController(Assignments assignments, Tasks tasks, AssignmentResults results, AssignmentProposals proposals,
+            LiveChecks live, ResultsExport export) {
         this.assignments = assignments;
+        this.tasks = tasks;
+        this.results = results;
+        this.proposals = proposals;
+        this.live = live;
         this.export = export;
     }
 
     @PostMapping("/assignments")
     @Operation(summary = "A draft assignment for a class I teach: its items, and its students (all of the class unless named)")
-    ResponseEntity<Assignments.Assignment> create(CurrentUser me, @Valid @RequestBody AssignmentRequest request) {
-        Assignments.Assignment created = assignments.create(me, request);
+    ResponseEntity<Assignment> create(CurrentUser me, @Valid @RequestBody AssignmentRequest request) {
+        Assignment created = assignments.create(me, request);
         return ResponseEntity.created(URI.create("/api/assignments/" + created.id())).body(created);
     }
 
     @GetMapping("/assignments")
     @Operation(summary = "A class's assignments, newest first (its teachers, admins)")
-    List<Assignments.Assignment> ofClass(CurrentUser me, @RequestParam long classId) {
+    List<Assignment> ofClass(CurrentUser me, @RequestParam long classId) {
         return assignments.ofClass(me, classId);
     }
 
     @GetMapping("/assignments/{id}")
     @Operation(summary = "An assignment (its class's teachers, admins)")
-    Assignments.Assignment get(CurrentUser me, @PathVariable long id) {
+    Assignment get(CurrentUser me, @PathVariable long id) {
         return assignments.forStaff(me, id);
     }
 
     @PutMapping("/assignments/{id}")
     @Operation(summary = "Change an assignment (its class stays) while nobody has answered it")
-    Assignments.Assignment update(CurrentUser me, @PathVariable long id, @Valid @RequestBody AssignmentRequest request) {
+    Assignment update(CurrentUser me, @PathVariable long id, @Valid @RequestBody AssignmentRequest request) {
         return assignments.update(me, id, request);
     }
 
     @PostMapping("/assignments/{id}/publish")
     @Operation(summary = "Send a draft to its students")
-    Assignments.Assignment publish(CurrentUser me, @PathVariable long id) {
+    Assignment publish(CurrentUser me, @PathVariable long id) {
         return assignments.publish(me, id);
     }
 
     @PostMapping("/assignments/{id}/close")
     @Operation(summary = "Take no more answers")
-    Assignments.Assignment close(CurrentUser me, @PathVariable long id) {
+    Assignment close(CurrentUser me, @PathVariable long id) {
         return assignments.close(me, id);
     }
 
@@ -85,17 +99,54 @@ class AssignmentController {
         return ResponseEntity.noContent().build();
     }
 
+    @GetMapping("/assignments/proposal")
+    @Operation(summary = "An assignment proposed for checking before creating it: a lesson plan's 课堂检测 (from=EXIT_TICKET) "
+            + "or 分层作业 by the class's tiers now (from=HOMEWORK), or each student's next items (from=NEXT_STEPS, 每人一份)")
+    AssignmentProposals.Proposal proposal(CurrentUser me, @RequestParam AssignmentProposals.Source from,
+            @RequestParam(required = false) Long planId, @RequestParam(required = false) Long classId,
+            @RequestParam(required = false) Long subjectId,
+            @RequestParam(defaultValue = "5") @Min(1) @Max(AssignmentProposals.MAX_NEXT_ITEMS) int items) {
+        if (from == AssignmentProposals.Source.NEXT_STEPS) {
+            if (classId == null) {
+                throw ApiException.badRequest("assignment-proposal-needs", "classId");
+            }
+            return proposals.nextSteps(me, classId, subjectId, items);
+        }
+        if (planId == null) {
+            throw ApiException.badRequest("assignment-proposal-needs", "planId");
+        }
+        return proposals.fromPlan(me, planId, from);
+    }
+
     @GetMapping("/assignments/{id}/results")
     @Operation(summary = "Who submitted, late or not at all, with scores; each item's share right")
-    Assignments.Results results(CurrentUser me, @PathVariable long id) {
-        return assignments.results(me, id);
+    AssignmentResults.Results results(CurrentUser me, @PathVariable long id) {
+        return results.results(assignments.forStaff(me, id));
+    }
+
+    @GetMapping("/assignments/{id}/live")
+    @Operation(summary = "The live view of an assignment: who has begun and handed in, each item's share right and wrong answers by whom")
+    AssignmentResults.LiveView live(CurrentUser me, @PathVariable long id) {
+        return results.live(assignments.forStaff(me, id));
+    }
+
+    @GetMapping(path = "/assignments/{id}/live/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(summary = "The live view as server-sent events: 'live' at once and then at most every 250 ms while answers come in")
+    SseEmitter liveStream(CurrentUser me, @PathVariable long id) {
+        return live.subscribe(assignments.forStaff(me, id));
+    }
+
+    @GetMapping("/assignments/{id}/review")
+    @Operation(summary = "讲评: items hardest for the class first, with their common wrong answers and library passages on them")
+    AssignmentResults.Review review(CurrentUser me, @PathVariable long id) {
+        return results.review(me, assignments.forStaff(me, id));
     }
 
     @GetMapping("/assignments/{id}/results/export")
     @Operation(summary = "The results per student as an Excel workbook (format=xlsx, the default) or CSV (format=csv)")
     ResponseEntity<byte[]> export(CurrentUser me, @PathVariable long id,
             @RequestParam(defaultValue = "xlsx") @Pattern(regexp = "xlsx|csv") String format) {
-        Assignments.Results results = assignments.results(me, id);
+        AssignmentResults.Results results = this.results.results(assignments.forStaff(me, id));
         Locale locale = LocaleContextHolder.getLocale();
         boolean excel = format.equals("xlsx");
         byte[] body = excel ? export.xlsx(results, locale) : export.csv(results, locale);
@@ -110,28 +161,28 @@ class AssignmentController {
 
     @GetMapping("/me/tasks")
     @Operation(summary = "My assignments (students), due soonest first")
-    List<Assignments.Task> tasks(CurrentUser me) {
-        return assignments.tasks(me);
+    List<Tasks.Task> tasks(CurrentUser me) {
+        return tasks.tasks(me);
     }
 
     @GetMapping("/me/tasks/{id}")
     @Operation(summary = "One of my assignments: its items (never the keys), my saved answers, and feedback once submitted")
-    Assignments.TaskView task(CurrentUser me, @PathVariable long id) {
-        return assignments.forStudent(me, id);
+    Tasks.TaskView task(CurrentUser me, @PathVariable long id) {
+        return tasks.forStudent(me, id);
     }
 
     @PutMapping("/me/tasks/{id}/answers/{itemId}")
     @Operation(summary = "Save my answer to one item (the last saved counts when I submit)")
     ResponseEntity<Void> save(CurrentUser me, @PathVariable long id, @PathVariable long itemId,
             @Valid @RequestBody AnswerRequest request) {
-        assignments.save(me, id, itemId, request.answer());
+        tasks.save(me, id, itemId, request.answer());
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/me/tasks/{id}/submit")
     @Operation(summary = "Submit my answers, once: marked from the key, with feedback as the teacher allowed (a second submit answers with the first)")
-    Assignments.TaskView submit(CurrentUser me, @PathVariable long id) {
-        return assignments.submit(me, id);
+    Tasks.TaskView submit(CurrentUser me, @PathVariable long id) {
+        return tasks.submit(me, id);
     }
 
     record AnswerRequest(@Size(max = 8000) String answer) {

@@ -25,6 +25,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ResultsExport {
 
+    private static final int SCORE_COLUMN = 4;
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private final MessageSource messages;
@@ -35,7 +36,7 @@ class ResultsExport {
         this.zone = zone;
     }
 
-    byte[] xlsx(Assignments.Results results, Locale locale) {
+    byte[] xlsx(AssignmentResults.Results results, Locale locale) {
         try (XSSFWorkbook workbook = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             Sheet sheet = workbook.createSheet(safeSheetName(results.title()));
             List<List<String>> rows = rows(results, locale);
@@ -43,7 +44,7 @@ class ResultsExport {
                 Row row = sheet.createRow(r);
                 for (int c = 0; c < rows.get(r).size(); c++) {
                     String value = rows.get(r).get(c);
-                    if (r > 0 && c == 3 && !value.isEmpty()) {
+                    if (r > 0 && c == SCORE_COLUMN && !value.isEmpty()) {
                         row.createCell(c).setCellValue(Double.parseDouble(value));
                     } else {
                         row.createCell(c).setCellValue(value);
@@ -57,7 +58,7 @@ class ResultsExport {
         }
     }
 
-    byte[] csv(Assignments.Results results, Locale locale) {
+    byte[] csv(AssignmentResults.Results results, Locale locale) {
         StringBuilder text = new StringBuilder("\uFEFF");
         for (List<String> row : rows(results, locale)) {
             text.append(String.join(",", row.stream().map(ResultsExport::quoted).toList())).append("\r\n");
@@ -66,12 +67,12 @@ class ResultsExport {
     }
 
     /** The header, then a row per student; the score as a share (0 to 1), empty when there is none. */
-    private List<List<String>> rows(Assignments.Results results, Locale locale) {
+    private List<List<String>> rows(AssignmentResults.Results results, Locale locale) {
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of(message("export.username", locale), message("export.name", locale), message("export.state", locale),
-                message("export.score", locale), message("export.submitted-at", locale)));
-        for (Assignments.StudentResult student : results.byStudent()) {
-            rows.add(List.of(nullToEmpty(student.username()), nullToEmpty(student.name()),
+        rows.add(List.of(message("export.username", locale), message("export.name", locale), message("export.part", locale),
+                message("export.state", locale), message("export.score", locale), message("export.submitted-at", locale)));
+        for (AssignmentResults.StudentResult student : results.byStudent()) {
+            rows.add(List.of(nullToEmpty(student.username()), nullToEmpty(student.name()), nullToEmpty(student.part()),
                     message("export.state." + student.state(), locale),
                     student.score() == null ? "" : String.format(Locale.ROOT, "%.3f", student.score()),
                     student.submittedAt() == null ? "" : WHEN.format(student.submittedAt().atZone(zone))));

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -113,13 +115,19 @@ class CurriculumController {
     }
 
     @GetMapping("/items")
-    @Operation(summary = "Items of the bank, optionally of one subject or knowledge point (staff)")
+    @Operation(summary = "Items of the bank (staff), optionally of one subject or knowledge point, Bloom level, type, "
+            + "and difficulty range (logits)")
     List<Item> items(CurrentUser me, @RequestParam(required = false) Long subjectId,
                      @RequestParam(required = false) Long kpId,
+                     @RequestParam(required = false) BloomLevel bloomLevel,
+                     @RequestParam(required = false) ItemType type,
+                     @RequestParam(required = false) @DecimalMin("-6") @DecimalMax("6") Double minDifficulty,
+                     @RequestParam(required = false) @DecimalMin("-6") @DecimalMax("6") Double maxDifficulty,
                      @RequestParam(defaultValue = "0") @Min(0) int offset,
                      @RequestParam(defaultValue = "100") @Min(1) @Max(500) int limit) {
         policy.requireStaff(me);
-        return items.list(me.schoolId(), subjectId, kpId, offset, limit);
+        return items.list(me.schoolId(), new Items.Filter(subjectId, kpId, bloomLevel, type, minDifficulty, maxDifficulty),
+                offset, limit);
     }
 
     @GetMapping("/items/{id}")

@@ -10,7 +10,11 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** An item as a client creates or replaces it; rules that span fields are in {@link Items}. */
+/**
+ * An item as a client creates or replaces it; rules that span fields are in {@link Items}.
+ *
+ * @param explanation 解析: why the key is right, shown to a student after answering (optional)
+ */
 public record ItemRequest(
         @NotNull Long subjectId,
         @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9._-]+", message = "{xueban.code.pattern}") String code,
@@ -20,5 +24,6 @@ public record ItemRequest(
         @NotBlank @Size(max = 8000) String answerKey,
         @DecimalMin("-6") @DecimalMax("6") Double difficulty,
         @NotNull BloomLevel bloomLevel,
-        @NotEmpty @Size(max = 10) List<@NotNull Long> kpIds) {
+        @NotEmpty @Size(max = 10) List<@NotNull Long> kpIds,
+        @Size(max = 4000) String explanation) {
 }

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class Items {
 
     private static final String COLUMNS =
-            "id, school_id, subject_id, code, type, stem, options, answer_key, difficulty, discrimination, calibration_model,"
+            "id, school_id, subject_id, code, type, stem, options, answer_key, explanation, difficulty, discrimination, calibration_model,"
             + " bloom_level, created_at, updated_at";
 
     private final JdbcClient jdbc;
@@ -85,14 +85,27 @@ public class Items {
         return jdbc.sql("SELECT school_id FROM item WHERE id = ?").param(id).query(Long.class).optional();
     }
 
-    List<Item> list(long schoolId, Long subjectId, Long kpId, int offset, int limit) {
+    /** A filter of the item bank; null fields do not filter. Difficulty bounds are on calibrated (or estimated) difficulty. */
+    record Filter(Long subjectId, Long kpId, BloomLevel bloomLevel, ItemType type, Double minDifficulty,
+            Double maxDifficulty) {
+    }
+
+    List<Item> list(long schoolId, Filter filter, int offset, int limit) {
         List<Item> rows = jdbc.sql("SELECT " + COLUMNS + " FROM item WHERE school_id = :school"
                         + " AND (CAST(:subject AS BIGINT) IS NULL OR subject_id = :subject)"
                         + " AND (CAST(:kp AS BIGINT) IS NULL OR id IN (SELECT item_id FROM item_kp WHERE kp_id = :kp))"
+                        + " AND (CAST(:bloom AS VARCHAR(16)) IS NULL OR bloom_level = :bloom)"
+                        + " AND (CAST(:type AS VARCHAR(16)) IS NULL OR type = :type)"
+                        + " AND (CAST(:min AS DOUBLE PRECISION) IS NULL OR difficulty >= :min)"
+                        + " AND (CAST(:max AS DOUBLE PRECISION) IS NULL OR difficulty <= :max)"
                         + " ORDER BY id LIMIT :limit OFFSET :offset")
                 .param("school", schoolId)
-                .param("subject", subjectId)
-                .param("kp", kpId)
+                .param("subject", filter.subjectId())
+                .param("kp", filter.kpId())
+                .param("bloom", filter.bloomLevel() == null ? null : filter.bloomLevel().name())
+                .param("type", filter.type() == null ? null : filter.type().name())
+                .param("min", filter.minDifficulty())
+                .param("max", filter.maxDifficulty())
                 .param("limit", limit)
                 .param("offset", offset)
                 .query((rs, n) -> item(rs, List.of()))
@@ -126,7 +139,7 @@ public class Items {
             return Optional.empty();
         }
         return find(id).map(item -> new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(),
-                item.options(), item.answerKey(), item.kpIds(), item.bloomLevel(), item.difficulty()));
+                item.options(), item.answerKey(), item.explanation(), item.kpIds(), item.bloomLevel(), item.difficulty()));
     }
 
     /** Every item of the school with what the mastery models need to know about it. */
@@ -136,7 +149,7 @@ public class Items {
                 .query((rs, n) -> {
                     Item item = item(rs, List.of());
                     return new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(), item.options(),
-                            item.answerKey(), List.of(), item.bloomLevel(), item.difficulty());
+                            item.answerKey(), item.explanation(), List.of(), item.bloomLevel(), item.difficulty());
                 })
                 .list();
         Map<Long, List<Long>> kps = new HashMap<>();
@@ -147,7 +160,7 @@ public class Items {
                 });
         return rows.stream()
                 .map(f -> new ItemFacts(f.id(), f.subjectId(), f.code(), f.type(), f.stem(), f.options(), f.answerKey(),
-                        List.copyOf(kps.getOrDefault(f.id(), List.of())), f.bloomLevel(), f.difficulty()))
+                        f.explanation(), List.copyOf(kps.getOrDefault(f.id(), List.of())), f.bloomLevel(), f.difficulty()))
                 .toList();
     }
 
@@ -157,11 +170,12 @@ public class Items {
         checkConsistent(schoolId, request, null);
         Instant now = clock.instant();
         long id = Db.insert(jdbc, """
-                        INSERT INTO item (school_id, subject_id, code, type, stem, options, answer_key, difficulty,
-                                          bloom_level, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        INSERT INTO item (school_id, subject_id, code, type, stem, options, answer_key, explanation,
+                                          difficulty, bloom_level, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 schoolId, request.subjectId(), request.code(), request.type().name(), request.stem(),
-                optionsJson(request), normalizedKey(request), request.difficulty(), request.bloomLevel().name(),
+                optionsJson(request), normalizedKey(request), explanation(request), request.difficulty(),
+                request.bloomLevel().name(),
                 Db.utc(now), Db.utc(now));
         tag(schoolId, id, request.kpIds());
         return id;
@@ -172,13 +186,13 @@ public class Items {
         checkConsistent(schoolId, request, id);
         jdbc.sql("""
                         UPDATE item SET subject_id = ?, code = ?, type = ?, stem = ?, options = ?, answer_key = ?,
-                                        bloom_level = ?, updated_at = ?,
+                                        explanation = ?, bloom_level = ?, updated_at = ?,
                                         calibration_model = CASE WHEN difficulty = ? THEN calibration_model END,
                                         discrimination = CASE WHEN difficulty = ? THEN discrimination END,
                                         difficulty = ?
                         WHERE id = ? AND school_id = ?""")
                 .params(request.subjectId(), request.code(), request.type().name(), request.stem(),
-                        optionsJson(request), normalizedKey(request), request.bloomLevel().name(),
+                        optionsJson(request), normalizedKey(request), explanation(request), request.bloomLevel().name(),
                         Db.utc(clock.instant()), request.difficulty(), request.difficulty(), request.difficulty(), id,
                         schoolId)
                 .update();
@@ -233,6 +247,10 @@ public class Items {
         return request.type().isChoice() ? ItemRef.letters(request.answerKey()) : request.answerKey().strip();
     }
 
+    private static String explanation(ItemRequest request) {
+        return request.explanation() == null || request.explanation().isBlank() ? null : request.explanation().strip();
+    }
+
     private void tag(long schoolId, long itemId, List<Long> kpIds) {
         for (long kp : new LinkedHashSet<>(kpIds)) {
             jdbc.sql("INSERT INTO item_kp (school_id, item_id, kp_id) VALUES (?, ?, ?)")
@@ -262,7 +280,7 @@ public class Items {
         return new Item(rs.getLong("id"), rs.getLong("subject_id"), rs.getString("code"),
                 ItemType.valueOf(rs.getString("type")), rs.getString("stem"),
                 options == null ? null : json.readValue(options, new TypeReference<List<String>>() { }),
-                rs.getString("answer_key"), Db.nullableDouble(rs, "difficulty"),
+                rs.getString("answer_key"), rs.getString("explanation"), Db.nullableDouble(rs, "difficulty"),
                 Db.nullableDouble(rs, "discrimination"), rs.getString("calibration_model"),
                 BloomLevel.valueOf(rs.getString("bloom_level")), kpIds,
                 Db.instant(rs, "created_at"), Db.instant(rs, "updated_at"));
@@ -270,8 +288,8 @@ public class Items {
 
     private static Item withKps(Item item, List<Long> kpIds) {
         return new Item(item.id(), item.subjectId(), item.code(), item.type(), item.stem(), item.options(),
-                item.answerKey(), item.difficulty(), item.discrimination(), item.calibrationModel(), item.bloomLevel(),
-                kpIds, item.createdAt(), item.updatedAt());
+                item.answerKey(), item.explanation(), item.difficulty(), item.discrimination(), item.calibrationModel(),
+                item.bloomLevel(), kpIds, item.createdAt(), item.updatedAt());
     }
 
     private ItemRef ref(ResultSet rs) throws SQLException {

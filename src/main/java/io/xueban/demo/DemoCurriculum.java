@@ -18,7 +18,7 @@ record DemoCurriculum(SubjectEntry subject, List<KpEntry> knowledgePoints, List<
     record KpEntry(String code, String name, String unit, int grade, String description, List<String> prerequisites) {
     }
 
-    record ItemEntry(String code, ItemType type, String stem, List<String> options, String answer, BloomLevel bloom,
-                     double difficulty, double discrimination, List<String> kps) {
+    record ItemEntry(String code, ItemType type, String stem, List<String> options, String answer, String explanation,
+                     BloomLevel bloom, double difficulty, double discrimination, List<String> kps) {
     }
 }

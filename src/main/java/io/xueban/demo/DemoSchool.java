@@ -112,7 +112,7 @@ public class DemoSchool {
         for (DemoCurriculum.ItemEntry item : teachingOrder(curriculum, kpIds)) {
             itemIds.put(item.code(), items.create(school, new ItemRequest(subject, item.code(), item.type(), item.stem(),
                     item.type().isChoice() ? item.options() : null, item.answer(), null, item.bloom(),
-                    item.kps().stream().map(kpIds::get).toList())));
+                    item.kps().stream().map(kpIds::get).toList(), item.explanation())));
         }
 
         MasterySimulation simulation = new MasterySimulation(unit.points(), unit.items(), 8, POINTS_PER_WEEK, seed);

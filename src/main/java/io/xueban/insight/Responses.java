@@ -34,8 +34,8 @@ public class Responses {
         }
         jdbcTemplate.batchUpdate("""
                         INSERT INTO response (school_id, student_id, item_id, correct, score, answer_text, time_taken_ms,
-                                              source, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                              source, created_at, assignment_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 responses, 1000, (PreparedStatement ps, NewResponse r) -> {
                     ps.setLong(1, r.schoolId());
                     ps.setLong(2, r.studentId());
@@ -46,6 +46,7 @@ public class Responses {
                     ps.setObject(7, r.timeTakenMs(), Types.BIGINT);
                     ps.setString(8, r.source().name());
                     ps.setObject(9, Db.utc(r.answeredAt()));
+                    ps.setObject(10, r.assignmentId(), Types.BIGINT);
                 });
         events.publishEvent(new ResponsesRecorded(responses.getFirst().schoolId(), List.copyOf(responses)));
     }

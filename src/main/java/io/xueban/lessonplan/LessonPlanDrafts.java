@@ -1,6 +1,7 @@
 package io.xueban.lessonplan;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.stereotype.Service;
 
@@ -11,18 +12,46 @@ import io.xueban.security.CurrentUser;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
 
-/** What other features may ask of lesson plans: a plan written in the background (the teacher assistant's tool). */
+/**
+ * What other features may ask of lesson plans: a plan written in the background (the teacher
+ * assistant's tool), and the work a plan sets (课堂检测, 分层作业) for assigning it.
+ */
 @Service
 public class LessonPlanDrafts {
 
+    /**
+     * The items a plan sets, from its accepted version (else its latest).
+     *
+     * @param homework the 分层作业 items by tier code (BASIC, CORE, EXTENDED, as the class profile names tiers)
+     */
+    public record PlanWork(long planId, long schoolId, long classId, long subjectId, String title, List<Long> exitTicket,
+            Map<String, List<Long>> homework) {
+    }
+
     private final LessonPlanService service;
+    private final LessonPlanStore store;
     private final KnowledgePoints knowledgePoints;
     private final AccessPolicy access;
 
-    LessonPlanDrafts(LessonPlanService service, KnowledgePoints knowledgePoints, AccessPolicy access) {
+    LessonPlanDrafts(LessonPlanService service, LessonPlanStore store, KnowledgePoints knowledgePoints,
+            AccessPolicy access) {
         this.service = service;
+        this.store = store;
         this.knowledgePoints = knowledgePoints;
         this.access = access;
+    }
+
+    /** The work set by a plan the caller may read (its teacher, an admin); 409 while it has no version. */
+    public PlanWork work(CurrentUser me, long planId) {
+        LessonPlanStore.Plan plan = store.find(planId).orElseThrow(() -> ApiException.notFound("lesson-plan", planId));
+        access.checkReadable(me, plan.schoolId(), plan.teacherId(), !me.is(Role.ADMIN), "lesson-plan", planId);
+        int version = plan.acceptedVersion() != null ? plan.acceptedVersion() : plan.currentVersion();
+        LessonDraft draft = store.version(planId, version).map(LessonPlanStore.Version::content)
+                .orElseThrow(() -> ApiException.conflict("lesson-plan-not-ready", plan.status()));
+        LessonDraft.Homework homework = draft.homework();
+        return new PlanWork(planId, plan.schoolId(), plan.classId(), plan.subjectId(), draft.title(),
+                List.copyOf(draft.exitTicket().itemIds()), Map.of("BASIC", List.copyOf(homework.basic().itemIds()),
+                        "CORE", List.copyOf(homework.core().itemIds()), "EXTENDED", List.copyOf(homework.extended().itemIds())));
     }
 
     /**

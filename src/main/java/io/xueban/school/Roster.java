@@ -73,6 +73,20 @@ public class Roster {
                 .query((rs, n) -> new ClassInfo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4))).optional();
     }
 
+    /** A student of a class as lists of the class show them. */
+    public record ClassStudent(long id, String username, String name) {
+    }
+
+    /** The students of a class with their usernames and display names, in student-number order. */
+    public List<ClassStudent> classStudents(long classId) {
+        return jdbc.sql("""
+                        SELECT u.id, u.username, u.display_name FROM enrolment e JOIN app_user u ON u.id = e.student_id
+                        WHERE e.class_id = ? ORDER BY u.username""")
+                .param(classId)
+                .query((rs, n) -> new ClassStudent(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
     /** The students of a class with their display names, in student-number order. */
     public Map<Long, String> studentNamesOf(long classId) {
         Map<Long, String> students = new LinkedHashMap<>();

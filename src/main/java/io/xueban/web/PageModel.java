@@ -1,5 +1,6 @@
 package io.xueban.web;
 
+import java.time.ZoneId;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.ui.ModelMap;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -34,16 +36,20 @@ class PageModel {
 
     private final PageMessages pageMessages;
     private final Problems problems;
+    private final ZoneId zone;
 
-    PageModel(PageMessages pageMessages, Problems problems) {
+    PageModel(PageMessages pageMessages, Problems problems, @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
         this.pageMessages = pageMessages;
         this.problems = problems;
+        this.zone = zone;
     }
 
     @ModelAttribute
     void common(ModelMap model, HttpServletRequest request, Locale locale) {
         model.addAttribute("path", request.getRequestURI().substring(request.getContextPath().length()));
         model.addAttribute("jsMessages", pageMessages.json(locale));
+        // Pages show and read times in the school's time zone, wherever the browser is.
+        model.addAttribute("timeZone", zone.getId());
         CurrentUser.signedIn().ifPresent(me -> model.addAttribute("me", me));
     }
 

@@ -90,7 +90,9 @@ class AssignmentApiTest {
                 .andExpect(jsonPath("$.task.state").value("SUBMITTED"))
                 .andExpect(jsonPath("$.task.score").value(1.0))
                 .andExpect(jsonPath("$.feedback[0].correct").value(true))
-                .andExpect(jsonPath("$.feedback[0].rightAnswer").value("A"));
+                .andExpect(jsonPath("$.feedback[0].rightAnswer").value("A"))
+                .andExpect(jsonPath("$.feedback[0].explanation").value("16 的算术平方根是非负的 4；±4 是 16 的平方根。"))
+                .andExpect(jsonPath("$.feedback[0].points[0]").isNotEmpty());
         // Submitting again changes nothing and answers with the first; saving is refused.
         post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
                 .andExpect(jsonPath("$.task.state").value("SUBMITTED"));
@@ -168,6 +170,7 @@ class AssignmentApiTest {
                 .andExpect(jsonPath("$.task.score").value(0.0))
                 .andExpect(jsonPath("$.feedback[0].correct").value(false))
                 .andExpect(jsonPath("$.feedback[0].rightAnswer").doesNotExist())
+                .andExpect(jsonPath("$.feedback[0].explanation").doesNotExist())
                 .andExpect(jsonPath("$.feedback[1].correct").doesNotExist())
                 .andExpect(jsonPath("$.feedback[1].answer").value("因为 a 可能是负数"));
         // Only the marked answer reached the mastery model.
@@ -215,10 +218,10 @@ class AssignmentApiTest {
             java.util.Map<String, String> states = new java.util.HashMap<>();
             for (int r = 1; r <= sheet.getLastRowNum(); r++) {
                 var row = sheet.getRow(r);
-                states.put(row.getCell(0).getStringCellValue(), row.getCell(2).getStringCellValue());
+                states.put(row.getCell(0).getStringCellValue(), row.getCell(3).getStringCellValue());
                 if (row.getCell(0).getStringCellValue().equals(school.student1Name())) {
-                    assertThat(row.getCell(3).getNumericCellValue()).isEqualTo(1.0);
-                    assertThat(row.getCell(4).getStringCellValue()).isNotBlank();
+                    assertThat(row.getCell(4).getNumericCellValue()).isEqualTo(1.0);
+                    assertThat(row.getCell(5).getStringCellValue()).isNotBlank();
                 }
             }
             assertThat(states).containsEntry(school.student1Name(), "已提交").containsEntry(missing, "未交").hasSize(2);
@@ -226,9 +229,149 @@ class AssignmentApiTest {
         String csv = mvc.perform(get("/api/assignments/" + id + "/results/export?format=csv")
                         .header(HttpHeaders.AUTHORIZATION, teacher))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(csv).startsWith("\uFEFF学号,姓名,状态,得分,提交时间").contains(missing + ",").contains("未交");
+        assertThat(csv).startsWith("\uFEFF学号,姓名,分组,状态,得分,提交时间").contains(missing + ",").contains("未交");
         read("/api/assignments/" + id + "/results/export?format=pdf", teacher).andExpect(status().isBadRequest());
         read("/api/assignments/" + id + "/results/export", student).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void eachPartOfAnAssignmentHasItsOwnItemsAndStudents() throws Exception {
+        String secondName = schools.moreStudents(school, 1).getFirst();
+        long second = userId(secondName);
+        String body = """
+                {"classId":%d,"title":"分层作业","parts":[
+                  {"label":"基础组","itemIds":[%d],"studentIds":[%d]},
+                  {"label":"拓展组","itemIds":[%d],"studentIds":[%s]}]}""";
+        create(body.formatted(school.class1(), school.choiceItem(), school.student1(), school.fillInItem(),
+                school.student1())).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("assignment-student-twice"));
+        create("""
+                {"classId":%d,"title":"x","itemIds":[%d],"parts":[{"itemIds":[%d],"studentIds":[%d]}]}"""
+                .formatted(school.class1(), school.choiceItem(), school.choiceItem(), school.student1()))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("assignment-items-or-parts"));
+        create("""
+                {"classId":%d,"title":"x"}""".formatted(school.class1()))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("assignment-no-items"));
+
+        long id = create(body.formatted(school.class1(), school.choiceItem(), school.student1(), school.fillInItem(), second))
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.parts.length()").value(2))
+                .andExpect(jsonPath("$.parts[1].label").value("拓展组"))
+                .andExpect(jsonPath("$.itemIds.length()").value(2))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        read("/api/me/tasks/" + id, student).andExpect(jsonPath("$.items.length()").value(1))
+                .andExpect(jsonPath("$.items[0].itemId").value(school.choiceItem()));
+        // The other part's item is not this student's.
+        save(id, school.fillInItem(), "3").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("assignment-item-not-in-it"));
+        save(id, school.choiceItem(), "A").andExpect(status().isNoContent());
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.feedback.length()").value(1));
+        read("/api/assignments/" + id + "/results", teacher)
+                .andExpect(jsonPath("$.byStudent[?(@.studentId == %d)].part".formatted(second)).value("拓展组"))
+                .andExpect(jsonPath("$.missing").value(1));
+    }
+
+    @Test
+    void aLiveCheckShowsWhoAnsweredWhatBeforeAnyoneSubmitsAndClosingHandsInTheSavedAnswers() throws Exception {
+        String secondName = schools.moreStudents(school, 2).getFirst();
+        String secondBearer = schools.bearer(secondName);
+        long id = create("""
+                {"classId":%d,"title":"课堂检测","kind":"LIVE","itemIds":[%d,%d]}"""
+                .formatted(school.class1(), school.choiceItem(), school.fillInItem()))
+                .andExpect(jsonPath("$.kind").value("LIVE"))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        save(id, school.choiceItem(), "A").andExpect(status().isNoContent());
+        mvc.perform(put("/api/me/tasks/" + id + "/answers/" + school.choiceItem()).header(HttpHeaders.AUTHORIZATION, secondBearer)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"answer\":\"b\"}"))
+                .andExpect(status().isNoContent());
+
+        read("/api/assignments/" + id + "/live", teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.students").value(3))
+                .andExpect(jsonPath("$.started").value(2))
+                .andExpect(jsonPath("$.submitted").value(0))
+                .andExpect(jsonPath("$.notStarted.length()").value(1))
+                .andExpect(jsonPath("$.items[0].answered").value(2))
+                .andExpect(jsonPath("$.items[0].right").value(1))
+                .andExpect(jsonPath("$.items[0].wrong[0].answer").value("B"))
+                .andExpect(jsonPath("$.items[0].wrong[0].optionText").value("±4"))
+                .andExpect(jsonPath("$.items[0].wrong[0].students[0]").value("学生0"))
+                .andExpect(jsonPath("$.items[1].answered").value(0));
+        read("/api/assignments/" + id + "/live", student).andExpect(status().isForbidden());
+
+        // Closing collects what was saved: both students' answers are marked and recorded.
+        post("/api/assignments/" + id + "/close", teacher).andExpect(status().isOk());
+        read("/api/assignments/" + id + "/results", teacher)
+                .andExpect(jsonPath("$.submitted").value(2))
+                .andExpect(jsonPath("$.missing").value(1));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE assignment_id = ?").param(id)
+                .query(Integer.class).single()).isEqualTo(4);
+        // 讲评: the item nobody got right comes first, then the one with a common wrong answer.
+        read("/api/assignments/" + id + "/review", teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.items[0].itemId").value(school.fillInItem()))
+                .andExpect(jsonPath("$.items[0].shareRight").value(0.0))
+                .andExpect(jsonPath("$.items[1].shareRight").value(0.5))
+                .andExpect(jsonPath("$.items[1].answerKey").value("A"))
+                .andExpect(jsonPath("$.items[1].commonWrong[0].answer").value("B"));
+    }
+
+    @Test
+    void aLessonPlansWorkIsProposedByTierAndEachStudentsNextStepsAsTheirOwnPart() throws Exception {
+        schools.moreStudents(school, 4);
+        long plan = schools.lessonPlan(school, java.util.List.of(school.choiceItem()), java.util.List.of(school.choiceItem()),
+                java.util.List.of(school.fillInItem()), java.util.List.of(school.choiceItem(), school.fillInItem()));
+        read("/api/assignments/proposal?from=EXIT_TICKET&planId=" + plan, teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.kind").value("LIVE"))
+                .andExpect(jsonPath("$.lessonPlanId").value(plan))
+                .andExpect(jsonPath("$.parts[0].students.length()").value(5));
+        String proposal = read("/api/assignments/proposal?from=HOMEWORK&planId=" + plan, teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.parts.length()").value(3))
+                .andExpect(jsonPath("$.parts[0].tier").value("BASIC"))
+                .andExpect(jsonPath("$.parts[0].label").value("基础"))
+                .andExpect(jsonPath("$.parts[2].items.length()").value(2))
+                .andReturn().getResponse().getContentAsString();
+        JsonNode parts = json.readTree(proposal).get("parts");
+        int placed = 0;
+        for (JsonNode part : parts) {
+            placed += part.get("students").size();
+        }
+        assertThat(placed).isEqualTo(5);
+        // Another teacher cannot read the plan; a student cannot ask.
+        read("/api/assignments/proposal?from=HOMEWORK&planId=" + plan, schools.bearer(school.teacher2Name()))
+                .andExpect(status().isNotFound());
+        read("/api/assignments/proposal?from=NEXT_STEPS", teacher).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("assignment-proposal-needs"));
+        read("/api/assignments/proposal?from=NEXT_STEPS&classId=" + school.class1() + "&items=3", teacher)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.parts.length()").value(5))
+                .andExpect(jsonPath("$.parts[0].students.length()").value(1))
+                .andExpect(jsonPath("$.parts[0].items.length()").value(org.hamcrest.Matchers.lessThanOrEqualTo(3)));
+        read("/api/assignments/proposal?from=NEXT_STEPS&classId=" + school.class2(), teacher).andExpect(status().isForbidden());
+        // A proposal goes back as an assignment with its plan.
+        String request = """
+                {"classId":%d,"title":"分层作业","lessonPlanId":%d,"parts":[{"label":"基础","itemIds":[%d],"studentIds":[%d]}]}"""
+                .formatted(school.class1(), plan, school.choiceItem(), school.student1());
+        create(request).andExpect(status().isCreated()).andExpect(jsonPath("$.lessonPlanId").value(plan));
+    }
+
+    @Test
+    void theBankFiltersByBloomLevelTypeAndDifficulty() throws Exception {
+        read("/api/items?subjectId=%d&type=FILL_IN".formatted(school.subject()), teacher)
+                .andExpect(jsonPath("$.length()").value(1))
+                .andExpect(jsonPath("$[0].id").value(school.fillInItem()));
+        read("/api/items?subjectId=%d&bloomLevel=REMEMBER".formatted(school.subject()), teacher)
+                .andExpect(jsonPath("$[0].id").value(school.choiceItem()))
+                .andExpect(jsonPath("$[0].explanation").isNotEmpty());
+        jdbc.sql("UPDATE item SET difficulty = 1.5 WHERE id = ?").param(school.fillInItem()).update();
+        read("/api/items?subjectId=%d&minDifficulty=1&maxDifficulty=2".formatted(school.subject()), teacher)
+                .andExpect(jsonPath("$.length()").value(1));
+        read("/api/items?minDifficulty=9", teacher).andExpect(status().isBadRequest());
+    }
+
+    private long userId(String username) {
+        return jdbc.sql("SELECT id FROM app_user WHERE username = ?").param(username).query(Long.class).single();
     }
 
     private double mastery(long kp) throws Exception {

@@ -101,7 +101,7 @@ class CalibrationApiTest {
         List<Long> itemIds = new ArrayList<>();
         for (int i = 0; i < sim.difficulty().length; i++) {
             itemIds.add(items.create(school.id(), new ItemRequest(school.subject(), "CAL-" + (i + 1), ItemType.FILL_IN,
-                    "第 " + (i + 1) + " 题", null, "1", null, BloomLevel.APPLY, List.of(school.kp1()))));
+                    "第 " + (i + 1) + " 题", null, "1", null, BloomLevel.APPLY, List.of(school.kp1()), null)));
         }
         Instant at = Instant.parse("2026-10-01T10:00:00Z");
         List<NewResponse> answers = new ArrayList<>();

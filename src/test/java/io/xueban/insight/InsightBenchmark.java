@@ -70,7 +70,7 @@ public final class InsightBenchmark {
             for (int i = 0; i < ITEMS_PER_KP; i++) {
                 difficulty[itemIds.size()] = random.nextGaussian();
                 itemIds.add(items.create(school, new ItemRequest(subject, "I-" + k + "-" + i, ItemType.FILL_IN,
-                        "第 " + k + "-" + i + " 题", null, "1", null, BloomLevel.APPLY, List.of(kp))));
+                        "第 " + k + "-" + i + " 题", null, "1", null, BloomLevel.APPLY, List.of(kp), null)));
             }
         }
         List<Long> classes = new ArrayList<>();

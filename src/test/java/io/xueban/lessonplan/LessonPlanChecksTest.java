@@ -31,7 +31,7 @@ class LessonPlanChecksTest {
             102L, item(102, 2, KP));
 
     static ItemFacts item(long id, long subject, long kp) {
-        return new ItemFacts(id, subject, "I-" + id, ItemType.FILL_IN, "题目 " + id, null, "5", List.of(kp),
+        return new ItemFacts(id, subject, "I-" + id, ItemType.FILL_IN, "题目 " + id, null, "5", null, List.of(kp),
                 BloomLevel.APPLY, null);
     }
 

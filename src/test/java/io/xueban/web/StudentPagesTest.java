@@ -109,7 +109,7 @@ class StudentPagesTest extends PagesTest {
 
         browser.login(own.student1Name(), TestSchools.PASSWORD);
         browser.go("/study/tasks");
-        browser.find("#tasks li[data-task='%d'] button".formatted(assignment)).click();
+        browser.find("#tasks-todo li[data-task='%d'] button".formatted(assignment)).click();
         browser.await(d -> d.findElements(By.cssSelector("#task-items li.item")).size() == 2);
         assertThat(browser.text("#task-note")).isEqualTo("今晚完成");
         browser.find("#task-items li[data-item='%d'] input[value=A]".formatted(own.choiceItem())).click();
@@ -125,10 +125,12 @@ class StudentPagesTest extends PagesTest {
         browser.await(d -> d.findElement(By.id("task-result")).getText().contains("已提交"));
         assertThat(browser.text("#task-result")).contains("50%");
         String items = browser.text("#task-items");
-        assertThat(items).contains("答对了").contains("正确答案").contains("3");
+        assertThat(items).contains("答对了").contains("正确答案").contains("3")
+                .contains("解析").contains("16 的算术平方根是非负的 4").contains("考查的知识点");
+        assertThat(browser.driver.findElements(By.cssSelector("#task-items button.ask"))).hasSize(2);
         assertThat(browser.driver.findElements(By.cssSelector("#task-items input:not([disabled])"))).isEmpty();
         assertThat(browser.driver.findElement(By.id("task-submit")).isDisplayed()).isFalse();
-        browser.await(d -> d.findElement(By.id("tasks")).getText().contains("已提交"));
+        browser.await(d -> d.findElement(By.id("tasks-done")).getText().contains("已提交"));
         browser.screenshot("student-task-submitted");
         browser.assertCleanPage();
     }

@@ -1,0 +1,228 @@
+package io.xueban.assignment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.xueban.system.Db;
+
+/** Assignments, their parts and the students' submissions in the database. */
+@Repository
+class AssignmentStore {
+
+    enum Status { DRAFT, PUBLISHED, CLOSED }
+
+    enum Kind { HOMEWORK, LIVE }
+
+    /** When a student sees the right answers: after submitting, after the due time, never. */
+    enum ShowAnswers { AFTER_SUBMIT, AFTER_DUE, NEVER }
+
+    /** Some of the students and the items they answer. */
+    record Part(int part, String label, List<Long> itemIds, List<Long> studentIds) {
+    }
+
+    /**
+     * @param itemIds every item of the assignment, in the order of its parts
+     * @param studentIds every student it is for
+     */
+    record Assignment(long id, long schoolId, long classId, long createdBy, String title, String note, Kind kind,
+            Long lessonPlanId, Status status, Instant opensAt, Instant dueAt, ShowAnswers showAnswers, boolean allowLate,
+            Instant createdAt, Instant publishedAt, List<Part> parts, List<Long> itemIds, List<Long> studentIds) {
+
+        /** The items this student answers (none if the assignment is not for them). */
+        List<Long> itemsOf(long studentId) {
+            return parts.stream().filter(part -> part.studentIds().contains(studentId)).findFirst().map(Part::itemIds)
+                    .orElse(List.of());
+        }
+    }
+
+    /** A student's work: started with the first saved answer, submitted once. */
+    record Submission(long studentId, Instant submittedAt, Boolean late, Double score) {
+    }
+
+    /** @param correct marked at submission; null before, and for an open item until a teacher marks it */
+    record SavedAnswer(long studentId, long itemId, String answer, Boolean correct, Instant savedAt) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+
+    AssignmentStore(JdbcClient jdbc, JdbcTemplate batch) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    Optional<Assignment> find(long id) {
+        Optional<Assignment> found = jdbc.sql("SELECT * FROM assignment WHERE id = ?").param(id).query((rs, n) -> new Assignment(
+                        rs.getLong("id"), rs.getLong("school_id"), rs.getLong("class_id"), rs.getLong("created_by"),
+                        rs.getString("title"), rs.getString("note"), Kind.valueOf(rs.getString("kind")),
+                        Db.nullableLong(rs, "lesson_plan_id"), Status.valueOf(rs.getString("status")),
+                        Db.instant(rs, "opens_at"), Db.instant(rs, "due_at"), ShowAnswers.valueOf(rs.getString("show_answers")),
+                        rs.getBoolean("allow_late"), Db.instant(rs, "created_at"), Db.instant(rs, "published_at"),
+                        List.of(), List.of(), List.of()))
+                .optional();
+        return found.map(this::withParts);
+    }
+
+    private Assignment withParts(Assignment a) {
+        Map<Integer, String> labels = new LinkedHashMap<>();
+        jdbc.sql("SELECT part, label FROM assignment_part WHERE assignment_id = ? ORDER BY part").param(a.id())
+                .query(rs -> {
+                    labels.put(rs.getInt(1), rs.getString(2));
+                });
+        Map<Integer, List<Long>> items = new HashMap<>();
+        jdbc.sql("SELECT part, item_id FROM assignment_part_item WHERE assignment_id = ? ORDER BY part, position")
+                .param(a.id()).query(rs -> {
+                    items.computeIfAbsent(rs.getInt(1), p -> new ArrayList<>()).add(rs.getLong(2));
+                });
+        Map<Integer, List<Long>> students = new HashMap<>();
+        jdbc.sql("SELECT part, student_id FROM assignment_student WHERE assignment_id = ? ORDER BY student_id")
+                .param(a.id()).query(rs -> {
+                    students.computeIfAbsent(rs.getInt(1), p -> new ArrayList<>()).add(rs.getLong(2));
+                });
+        List<Part> parts = new ArrayList<>();
+        LinkedHashSet<Long> allItems = new LinkedHashSet<>();
+        List<Long> allStudents = new ArrayList<>();
+        labels.forEach((part, label) -> {
+            List<Long> partItems = List.copyOf(items.getOrDefault(part, List.of()));
+            List<Long> partStudents = List.copyOf(students.getOrDefault(part, List.of()));
+            parts.add(new Part(part, label, partItems, partStudents));
+            allItems.addAll(partItems);
+            allStudents.addAll(partStudents);
+        });
+        allStudents.sort(null);
+        return new Assignment(a.id(), a.schoolId(), a.classId(), a.createdBy(), a.title(), a.note(), a.kind(),
+                a.lessonPlanId(), a.status(), a.opensAt(), a.dueAt(), a.showAnswers(), a.allowLate(), a.createdAt(),
+                a.publishedAt(), List.copyOf(parts), List.copyOf(allItems), List.copyOf(allStudents));
+    }
+
+    long insert(long schoolId, long classId, long createdBy, String title, Kind kind, Instant now) {
+        return Db.insert(jdbc, """
+                        INSERT INTO assignment (school_id, class_id, created_by, title, kind, status, show_answers, allow_late,
+                            created_at) VALUES (?, ?, ?, ?, ?, 'DRAFT', 'AFTER_SUBMIT', FALSE, ?)""",
+                schoolId, classId, createdBy, title, kind.name(), Db.utc(now));
+    }
+
+    /** Replaces the assignment's settings and parts. */
+    void write(long id, String title, String note, Kind kind, Long lessonPlanId, Instant opensAt, Instant dueAt,
+            ShowAnswers showAnswers, boolean allowLate, List<Part> parts) {
+        jdbc.sql("""
+                        UPDATE assignment SET title = ?, note = ?, kind = ?, lesson_plan_id = ?, opens_at = ?, due_at = ?,
+                            show_answers = ?, allow_late = ? WHERE id = ?""")
+                .params(title, note, kind.name(), lessonPlanId, utc(opensAt), utc(dueAt), showAnswers.name(), allowLate, id)
+                .update();
+        jdbc.sql("DELETE FROM assignment_student WHERE assignment_id = ?").param(id).update();
+        jdbc.sql("DELETE FROM assignment_part WHERE assignment_id = ?").param(id).update();
+        List<Object[]> items = new ArrayList<>();
+        List<Object[]> students = new ArrayList<>();
+        for (Part part : parts) {
+            jdbc.sql("INSERT INTO assignment_part (assignment_id, part, label) VALUES (?, ?, ?)")
+                    .params(id, part.part(), part.label()).update();
+            for (int i = 0; i < part.itemIds().size(); i++) {
+                items.add(new Object[] {id, part.part(), i, part.itemIds().get(i)});
+            }
+            for (long student : part.studentIds()) {
+                students.add(new Object[] {id, student, part.part()});
+            }
+        }
+        batch.batchUpdate("INSERT INTO assignment_part_item (assignment_id, part, position, item_id) VALUES (?, ?, ?, ?)", items);
+        batch.batchUpdate("INSERT INTO assignment_student (assignment_id, student_id, part) VALUES (?, ?, ?)", students);
+    }
+
+    void setStatus(long id, Status status, Instant publishedAt) {
+        jdbc.sql("UPDATE assignment SET status = ?, published_at = COALESCE(?, published_at) WHERE id = ?")
+                .params(status.name(), utc(publishedAt), id).update();
+    }
+
+    void delete(long id) {
+        jdbc.sql("DELETE FROM assignment WHERE id = ?").param(id).update();
+    }
+
+    List<Long> idsOfClass(long classId) {
+        return jdbc.sql("SELECT id FROM assignment WHERE class_id = ? ORDER BY created_at DESC, id DESC").param(classId)
+                .query(Long.class).list();
+    }
+
+    /** The student's published and closed assignments, those due soonest first. */
+    List<Long> idsForStudent(long studentId) {
+        return jdbc.sql("""
+                        SELECT a.id FROM assignment a JOIN assignment_student s ON s.assignment_id = a.id
+                        WHERE s.student_id = ? AND a.status <> 'DRAFT' ORDER BY a.due_at, a.id""")
+                .param(studentId).query(Long.class).list();
+    }
+
+    boolean answered(long id) {
+        return jdbc.sql("SELECT COUNT(*) FROM submission WHERE assignment_id = ?").param(id).query(Integer.class).single() > 0;
+    }
+
+    Optional<Submission> submission(long id, long studentId) {
+        return jdbc.sql("SELECT student_id, submitted_at, late, score FROM submission WHERE assignment_id = ? AND student_id = ?")
+                .params(id, studentId).query((rs, n) -> submission(rs)).optional();
+    }
+
+    /** Every submission of the assignment by student. */
+    Map<Long, Submission> submissions(long id) {
+        Map<Long, Submission> found = new HashMap<>();
+        jdbc.sql("SELECT student_id, submitted_at, late, score FROM submission WHERE assignment_id = ?").param(id)
+                .query((rs, n) -> submission(rs)).list().forEach(s -> found.put(s.studentId(), s));
+        return found;
+    }
+
+    private static Submission submission(ResultSet rs) throws SQLException {
+        return new Submission(rs.getLong("student_id"), Db.instant(rs, "submitted_at"), Db.nullableBoolean(rs, "late"),
+                Db.nullableDouble(rs, "score"));
+    }
+
+    /** The answers saved to the assignment, one student's or (studentId null) everybody's. */
+    List<SavedAnswer> answers(long id, Long studentId) {
+        return jdbc.sql("""
+                        SELECT student_id, item_id, answer, correct, saved_at FROM submission_answer
+                        WHERE assignment_id = ? AND (CAST(? AS BIGINT) IS NULL OR student_id = ?)""")
+                .params(id, studentId, studentId)
+                .query((rs, n) -> new SavedAnswer(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                        Db.nullableBoolean(rs, "correct"), Db.instant(rs, "saved_at")))
+                .list();
+    }
+
+    void startSubmission(long id, long studentId) {
+        if (submission(id, studentId).isEmpty()) {
+            jdbc.sql("INSERT INTO submission (assignment_id, student_id) VALUES (?, ?)").params(id, studentId).update();
+        }
+    }
+
+    void saveAnswer(long id, long studentId, long itemId, String answer, Instant at) {
+        if (jdbc.sql("UPDATE submission_answer SET answer = ?, saved_at = ? WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
+                .params(answer, Db.utc(at), id, studentId, itemId).update() == 0) {
+            jdbc.sql("INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, saved_at) VALUES (?, ?, ?, ?, ?)")
+                    .params(id, studentId, itemId, answer, Db.utc(at)).update();
+        }
+    }
+
+    void mark(long id, long studentId, long itemId, Boolean correct, Instant at) {
+        if (jdbc.sql("UPDATE submission_answer SET correct = ? WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
+                .params(correct, id, studentId, itemId).update() == 0) {
+            jdbc.sql("INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, correct, saved_at)"
+                    + " VALUES (?, ?, ?, NULL, ?, ?)").params(id, studentId, itemId, correct, Db.utc(at)).update();
+        }
+    }
+
+    void submit(long id, long studentId, Instant at, boolean late, Double score) {
+        jdbc.sql("UPDATE submission SET submitted_at = ?, late = ?, score = ? WHERE assignment_id = ? AND student_id = ?")
+                .params(Db.utc(at), late, score, id, studentId).update();
+    }
+
+    private static Object utc(Instant instant) {
+        return instant == null ? null : Db.utc(instant);
+    }
+}

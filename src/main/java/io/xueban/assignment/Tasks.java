@@ -1,0 +1,229 @@
+package io.xueban.assignment;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.assignment.AssignmentStore.Assignment;
+import io.xueban.assignment.AssignmentStore.SavedAnswer;
+import io.xueban.assignment.AssignmentStore.Status;
+import io.xueban.assignment.AssignmentStore.Submission;
+import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.ItemRef;
+import io.xueban.curriculum.ItemType;
+import io.xueban.curriculum.Items;
+import io.xueban.curriculum.KnowledgePoint;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.insight.NewResponse;
+import io.xueban.insight.ResponseSource;
+import io.xueban.insight.Responses;
+import io.xueban.security.CurrentUser;
+import io.xueban.security.Role;
+import io.xueban.system.ApiException;
+import io.xueban.system.Db;
+
+/**
+ * Assignments as a student does them (我的任务): their own items, answers saved on the way,
+ * one submission whose answers are marked from the key and recorded like any other answer (one
+ * transaction with the mastery update), and feedback as the teacher allows. Open items wait for
+ * a teacher's mark.
+ */
+@Service
+class Tasks {
+
+    /** An item as a student answering sees it: never its key. */
+    record TaskItem(long itemId, String code, String type, String stem, List<String> options) {
+    }
+
+    /**
+     * One item after submission: the student's answer and its mark, and, when the settings allow,
+     * the key and the explanation; always the points it tests.
+     */
+    record Feedback(long itemId, String answer, Boolean correct, String rightAnswer, String explanation,
+            List<String> points) {
+    }
+
+    /** @param state NOT_STARTED, IN_PROGRESS, SUBMITTED or LATE */
+    record Task(long assignmentId, String title, String note, AssignmentStore.Kind kind, Status status, Instant opensAt,
+            Instant dueAt, String state, Double score, Instant submittedAt, int items) {
+    }
+
+    record TaskView(Task task, List<TaskItem> items, Map<Long, String> saved, List<Feedback> feedback) {
+    }
+
+    private final AssignmentStore store;
+    private final Items items;
+    private final KnowledgePoints knowledgePoints;
+    private final Responses responses;
+    private final LiveChecks live;
+    private final Clock clock;
+
+    Tasks(AssignmentStore store, Items items, KnowledgePoints knowledgePoints, Responses responses, LiveChecks live,
+            Clock clock) {
+        this.store = store;
+        this.items = items;
+        this.knowledgePoints = knowledgePoints;
+        this.responses = responses;
+        this.live = live;
+        this.clock = clock;
+    }
+
+    /** The student's published assignments, those due soonest first. */
+    List<Task> tasks(CurrentUser me) {
+        requireStudent(me);
+        return store.idsForStudent(me.id()).stream()
+                .map(id -> task(store.find(id).orElseThrow(), store.submission(id, me.id()), me.id()))
+                .toList();
+    }
+
+    /** A student's view of one of their assignments: the items, their saved answers, and feedback once submitted. */
+    TaskView forStudent(CurrentUser me, long id) {
+        Assignment assignment = ownTask(me, id);
+        List<Long> itemIds = assignment.itemsOf(me.id());
+        Map<Long, ItemFacts> facts = new HashMap<>();
+        List<TaskItem> taskItems = new ArrayList<>();
+        for (long itemId : itemIds) {
+            ItemFacts item = items.findFacts(me.schoolId(), itemId).orElseThrow();
+            facts.put(itemId, item);
+            taskItems.add(new TaskItem(itemId, item.code(), item.type().name(), item.stem(), item.options()));
+        }
+        Map<Long, String> saved = new HashMap<>();
+        Map<Long, Boolean> marks = new HashMap<>();
+        for (SavedAnswer answer : store.answers(id, me.id())) {
+            saved.put(answer.itemId(), answer.answer());
+            marks.put(answer.itemId(), answer.correct());
+        }
+        Task task = task(assignment, store.submission(id, me.id()), me.id());
+        List<Feedback> feedback = List.of();
+        if (task.submittedAt() != null) {
+            boolean keys = showsKeys(assignment);
+            feedback = itemIds.stream().map(itemId -> {
+                ItemFacts item = facts.get(itemId);
+                return new Feedback(itemId, saved.get(itemId), marks.get(itemId), keys ? item.answerKey() : null,
+                        keys ? item.explanation() : null, pointNames(item));
+            }).toList();
+        }
+        return new TaskView(task, taskItems, saved, feedback);
+    }
+
+    private List<String> pointNames(ItemFacts item) {
+        return item.kpIds().stream().map(knowledgePoints::find).flatMap(Optional::stream).map(KnowledgePoint::name).toList();
+    }
+
+    /** Saves one answer on the way (the last one saved counts at submission). */
+    @Transactional
+    void save(CurrentUser me, long id, long itemId, String answer) {
+        Assignment assignment = ownTask(me, id);
+        checkAnswerable(assignment);
+        if (!assignment.itemsOf(me.id()).contains(itemId)) {
+            throw ApiException.badRequest("assignment-item-not-in-it", itemId);
+        }
+        if (store.submission(id, me.id()).map(Submission::submittedAt).isPresent()) {
+            throw ApiException.conflict("assignment-submitted", id);
+        }
+        store.startSubmission(id, me.id());
+        store.saveAnswer(id, me.id(), itemId, answer, clock.instant());
+        Db.afterCommit(() -> live.changed(id));
+    }
+
+    /**
+     * Submits the student's saved answers, once. A second submit changes nothing and answers with
+     * the first.
+     */
+    @Transactional
+    TaskView submit(CurrentUser me, long id) {
+        Assignment assignment = ownTask(me, id);
+        if (store.submission(id, me.id()).map(Submission::submittedAt).isPresent()) {
+            return forStudent(me, id);
+        }
+        checkAnswerable(assignment);
+        store.startSubmission(id, me.id());
+        handIn(assignment, me.id(), clock.instant());
+        Db.afterCommit(() -> live.changed(id));
+        return forStudent(me, id);
+    }
+
+    /** Hands in the saved answers of every student who started and did not submit (a live check being closed). */
+    void handInSaved(Assignment assignment) {
+        Instant now = clock.instant();
+        store.submissions(assignment.id()).values().stream().filter(s -> s.submittedAt() == null)
+                .forEach(s -> handIn(assignment, s.studentId(), now));
+        Db.afterCommit(() -> live.changed(assignment.id()));
+    }
+
+    /** Marks each of the student's saved answers from the key and records it with the mastery update. */
+    private void handIn(Assignment assignment, long studentId, Instant now) {
+        Map<Long, String> saved = new HashMap<>();
+        store.answers(assignment.id(), studentId).forEach(a -> saved.put(a.itemId(), a.answer()));
+        List<NewResponse> recorded = new ArrayList<>();
+        int marked = 0;
+        int right = 0;
+        for (long itemId : assignment.itemsOf(studentId)) {
+            ItemRef item = items.findRef(itemId).orElseThrow();
+            String answer = saved.get(itemId);
+            Boolean correct = item.type() == ItemType.OPEN ? null : item.mark(answer == null ? "" : answer).orElse(false);
+            if (correct != null) {
+                marked++;
+                right += correct ? 1 : 0;
+                recorded.add(new NewResponse(assignment.schoolId(), studentId, itemId, correct, correct ? 1.0 : 0.0, answer,
+                        null, ResponseSource.TYPED, now, assignment.id()));
+            }
+            store.mark(assignment.id(), studentId, itemId, correct, now);
+        }
+        boolean late = assignment.dueAt() != null && now.isAfter(assignment.dueAt());
+        store.submit(assignment.id(), studentId, now, late, marked == 0 ? null : (double) right / marked);
+        responses.recordAll(recorded);
+    }
+
+    static Task task(Assignment assignment, Optional<Submission> submission, long studentId) {
+        String state = submission.isEmpty() ? "NOT_STARTED"
+                : submission.get().submittedAt() == null ? "IN_PROGRESS"
+                : Boolean.TRUE.equals(submission.get().late()) ? "LATE" : "SUBMITTED";
+        return new Task(assignment.id(), assignment.title(), assignment.note(), assignment.kind(), assignment.status(),
+                assignment.opensAt(), assignment.dueAt(), state, submission.map(Submission::score).orElse(null),
+                submission.map(Submission::submittedAt).orElse(null), assignment.itemsOf(studentId).size());
+    }
+
+    private boolean showsKeys(Assignment assignment) {
+        return switch (assignment.showAnswers()) {
+            case AFTER_SUBMIT -> true;
+            case AFTER_DUE -> assignment.dueAt() == null || clock.instant().isAfter(assignment.dueAt());
+            case NEVER -> false;
+        };
+    }
+
+    /** Open, published and, unless late work is allowed, not past due (409 otherwise). */
+    private void checkAnswerable(Assignment assignment) {
+        Instant now = clock.instant();
+        if (assignment.status() == Status.CLOSED) {
+            throw ApiException.conflict("assignment-closed", assignment.id());
+        }
+        if (assignment.opensAt() != null && now.isBefore(assignment.opensAt())) {
+            throw ApiException.conflict("assignment-not-open", assignment.opensAt());
+        }
+        if (assignment.dueAt() != null && now.isAfter(assignment.dueAt()) && !assignment.allowLate()) {
+            throw ApiException.conflict("assignment-past-due", assignment.dueAt());
+        }
+    }
+
+    /** One of the student's own published assignments; anyone else's is not found. */
+    private Assignment ownTask(CurrentUser me, long id) {
+        requireStudent(me);
+        return store.find(id).filter(a -> a.schoolId() == me.schoolId() && a.status() != Status.DRAFT
+                        && a.studentIds().contains(me.id()))
+                .orElseThrow(() -> ApiException.notFound("assignment", id));
+    }
+
+    private static void requireStudent(CurrentUser me) {
+        if (!me.is(Role.STUDENT)) {
+            throw ApiException.forbidden("assignment-students-only");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+-- Items gain their explanation (解析), shown to a student after answering.
+ALTER TABLE item ADD COLUMN explanation VARCHAR(4000);
+
+-- An assignment is homework or a live in-class check (课堂检测), possibly set by a lesson plan.
+ALTER TABLE assignment ADD COLUMN kind VARCHAR(16) DEFAULT 'HOMEWORK' NOT NULL;
+ALTER TABLE assignment ADD CONSTRAINT assignment_kind CHECK (kind IN ('HOMEWORK', 'LIVE'));
+ALTER TABLE assignment ADD COLUMN lesson_plan_id BIGINT;
+ALTER TABLE assignment ADD CONSTRAINT assignment_lesson_plan FOREIGN KEY (lesson_plan_id)
+    REFERENCES lesson_plan (id) ON DELETE SET NULL;
+
+-- Its parts: one for everybody, a tier of 分层作业 each, or one per student (每人一份). Each
+-- student is in one part and answers that part's items.
+CREATE TABLE assignment_part (
+    assignment_id BIGINT       NOT NULL REFERENCES assignment (id) ON DELETE CASCADE,
+    part          INTEGER      NOT NULL,
+    label         VARCHAR(100),
+    PRIMARY KEY (assignment_id, part)
+);
+
+CREATE TABLE assignment_part_item (
+    assignment_id BIGINT  NOT NULL,
+    part          INTEGER NOT NULL,
+    position      INTEGER NOT NULL,
+    item_id       BIGINT  NOT NULL REFERENCES item (id),
+    PRIMARY KEY (assignment_id, part, position),
+    FOREIGN KEY (assignment_id, part) REFERENCES assignment_part (assignment_id, part) ON DELETE CASCADE
+);
+
+INSERT INTO assignment_part (assignment_id, part) SELECT id, 0 FROM assignment;
+INSERT INTO assignment_part_item (assignment_id, part, position, item_id)
+    SELECT assignment_id, 0, position, item_id FROM assignment_item;
+DROP TABLE assignment_item;
+
+ALTER TABLE assignment_student ADD COLUMN part INTEGER DEFAULT 0 NOT NULL;
+ALTER TABLE assignment_student ADD CONSTRAINT assignment_student_part FOREIGN KEY (assignment_id, part)
+    REFERENCES assignment_part (assignment_id, part) ON DELETE CASCADE;
+
+-- An answer handed in for an assignment says which.
+ALTER TABLE response ADD COLUMN assignment_id BIGINT;
+ALTER TABLE response ADD CONSTRAINT response_assignment FOREIGN KEY (assignment_id)
+    REFERENCES assignment (id) ON DELETE SET NULL;
