@@ -72,6 +72,10 @@
     document.getElementById('accept').disabled = view.acceptedVersion === view.currentVersion;
     document.getElementById('export-docx').href = `/api/lesson-plans/${planId}/export?format=docx&version=${shownVersion}`;
     document.getElementById('export-md').href = `/api/lesson-plans/${planId}/export?format=markdown&version=${shownVersion}`;
+    for (const [id, from] of [['assign-check', 'EXIT_TICKET'], ['assign-homework', 'HOMEWORK']]) {
+      document.getElementById(id).href = `/assignments/new?classId=${view.classId}&planId=${planId}&from=${from}`;
+      document.getElementById(id).hidden = !owner;
+    }
     if (!current) {
       editForm.hidden = true;
       regenerateForm.hidden = true;

@@ -127,9 +127,17 @@ public class TestSchools {
                 "topic", "二次根式", "kpIds", java.util.List.of(school.kp1()), "lessonType", "新授课", "duration", 45);
         long id = io.xueban.system.Db.insert(jdbc, """
                         INSERT INTO lesson_plan (school_id, teacher_id, class_id, subject_id, status, request, request_hash,
-                            current_version, accepted_version, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, 'ACCEPTED', ?, 'test', 1, 1, ?, ?)""",
-                school.id(), school.teacher1(), school.class1(), school.subject(), json.writeValueAsString(request), now, now);
+                            context, current_version, accepted_version, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 'ACCEPTED', ?, 'test', ?, 1, 1, ?, ?)""",
+                school.id(), school.teacher1(), school.class1(), school.subject(), json.writeValueAsString(request),
+                json.writeValueAsString(java.util.Map.ofEntries(java.util.Map.entry("className", "一班"),
+                        java.util.Map.entry("grade", 8), java.util.Map.entry("subjectName", "数学"),
+                        java.util.Map.entry("topic", "二次根式"), java.util.Map.entry("lessonType", "新授课"),
+                        java.util.Map.entry("duration", 45), java.util.Map.entry("knowledgePoints", java.util.List.of()),
+                        java.util.Map.entry("students", 0), java.util.Map.entry("figures", java.util.List.of()),
+                        java.util.Map.entry("tiers", java.util.List.of()), java.util.Map.entry("sources", java.util.List.of()),
+                        java.util.Map.entry("items", java.util.List.of()), java.util.Map.entry("sourcesPrompt", ""))),
+                now, now);
         java.util.Map<String, Object> draft = new java.util.LinkedHashMap<>();
         draft.put("title", "二次根式（第一课时）");
         draft.put("objectives", java.util.List.of(java.util.Map.of("text", "理解算术平方根", "kpIds",

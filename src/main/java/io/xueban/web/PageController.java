@@ -76,6 +76,23 @@ class PageController {
         return "teacher/plan";
     }
 
+    @GetMapping("/assignments")
+    String assignments() {
+        return "teacher/assignments";
+    }
+
+    @GetMapping("/assignments/new")
+    String newAssignment(CurrentUser me) {
+        access.requireStaff(me);
+        return "teacher/assignment-new";
+    }
+
+    @GetMapping("/assignments/{id}")
+    String assignment(@PathVariable long id, Model model) {
+        model.addAttribute("assignmentId", id);
+        return "teacher/assignment";
+    }
+
     @GetMapping("/library")
     String library() {
         return "teacher/library";

@@ -128,6 +128,11 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/assignments/{assignment}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/assignments/{assignment}/results", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/assignments/{assignment}/results/export", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/{assignment}/live", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/{assignment}/live/stream", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/{assignment}/review", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/proposal?from=NEXT_STEPS&classId={class1}", null,
+                "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/me/tasks", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=200 ADMIN_B=403 T_B=403 S_B=200");
         add(cases, "GET", "/api/me/tasks/{assignment}", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=404 ADMIN_B=403 T_B=403 S_B=404");
         add(cases, "PUT", "/api/me/tasks/{assignment}/answers/{choiceItem}", "{\"answer\":\"A\"}",
