@@ -39,3 +39,9 @@ ALTER TABLE assignment_student ADD CONSTRAINT assignment_student_part FOREIGN KE
 ALTER TABLE response ADD COLUMN assignment_id BIGINT;
 ALTER TABLE response ADD CONSTRAINT response_assignment FOREIGN KEY (assignment_id)
     REFERENCES assignment (id) ON DELETE SET NULL;
+
+-- Notifications are not only delivered alerts: a teacher's reminder of an assignment is one too,
+-- with the page it leads to.
+ALTER TABLE notification ALTER COLUMN outbox_id DROP NOT NULL;
+ALTER TABLE notification ADD COLUMN link VARCHAR(300);
+ALTER TABLE assignment ADD COLUMN reminded_at TIMESTAMP WITH TIME ZONE;

@@ -20,6 +20,7 @@
     document.getElementById('publish').hidden = assignment.status !== 'DRAFT';
     document.getElementById('publish').textContent = t(assignment.kind === 'LIVE' ? 'assignment.start' : 'assignment.publish');
     document.getElementById('close').hidden = assignment.status !== 'PUBLISHED';
+    document.getElementById('remind').hidden = assignment.status !== 'PUBLISHED';
     document.getElementById('cancel').hidden = assignment.status === 'CLOSED';
     document.getElementById('export-xlsx').href = `/api/assignments/${id}/results/export?format=xlsx`;
     document.getElementById('export-csv').href = `/api/assignments/${id}/results/export?format=csv`;
@@ -119,6 +120,10 @@
     if (!confirm(t('assignment.confirm-cancel'))) return;
     await api('DELETE', `/api/assignments/${id}`);
     location.href = '/assignments';
+  }));
+  document.getElementById('remind').addEventListener('click', () => guard(async () => {
+    const reminded = await api('POST', `/api/assignments/${id}/remind`);
+    flash(t('assignment.reminded', reminded.students), 'note');
   }));
   document.getElementById('load-review').addEventListener('click', () => guard(review));
   window.addEventListener('pagehide', () => events && events.close());

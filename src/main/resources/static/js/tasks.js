@@ -102,6 +102,20 @@
     }
   }));
 
+  /** Unread reminders from teachers, each leading to its task and gone once read. */
+  async function reminders() {
+    const unread = (await api('GET', '/api/notifications?limit=20')).filter(n => !n.readAt && n.link);
+    const box = document.getElementById('reminders');
+    box.hidden = !unread.length;
+    box.replaceChildren(...unread.map(n => el('li', {class: 'note'}, n.text, ' ',
+      el('button', {type: 'button', class: 'link', onclick: () => guard(async () => {
+        await api('POST', `/api/notifications/${n.id}/read`);
+        const task = new URL(n.link, location.href).searchParams.get('task');
+        await reminders();
+        if (task) await open(Number(task));
+      })}, t('tasks.reminder-open')))));
+  }
+
   // A live check the teacher starts shows up without a reload.
   let known = null;
   async function refresh() {
@@ -116,7 +130,12 @@
     }
     known = ids;
   }
-  guard(refresh);
+  guard(async () => {
+    await refresh();
+    await reminders();
+    const asked = new URLSearchParams(location.search).get('task');
+    if (asked) await open(Number(asked));
+  });
   setInterval(() => {
     if (!document.hidden) {
       refresh().catch(() => {});

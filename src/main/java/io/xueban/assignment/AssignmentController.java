@@ -92,6 +92,15 @@ class AssignmentController {
         return assignments.close(me, id);
     }
 
+    @PostMapping("/assignments/{id}/remind")
+    @Operation(summary = "Remind every student who has not handed in a running assignment (in-app; at most every 10 minutes)")
+    Reminded remind(CurrentUser me, @PathVariable long id) {
+        return new Reminded(assignments.remind(me, id));
+    }
+
+    record Reminded(int students) {
+    }
+
     @DeleteMapping("/assignments/{id}")
     @Operation(summary = "Cancel an assignment nobody has answered yet")
     ResponseEntity<Void> delete(CurrentUser me, @PathVariable long id) {

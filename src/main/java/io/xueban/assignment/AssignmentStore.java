@@ -145,6 +145,12 @@ class AssignmentStore {
                 .params(status.name(), utc(publishedAt), id).update();
     }
 
+    /** Records a reminder now unless one was sent after {@code since}; false if one was. */
+    boolean markReminded(long id, Instant now, Instant since) {
+        return jdbc.sql("UPDATE assignment SET reminded_at = ? WHERE id = ? AND (reminded_at IS NULL OR reminded_at < ?)")
+                .params(Db.utc(now), id, Db.utc(since)).update() == 1;
+    }
+
     void delete(long id) {
         jdbc.sql("DELETE FROM assignment WHERE id = ?").param(id).update();
     }

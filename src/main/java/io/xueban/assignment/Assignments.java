@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.stereotype.Service;
@@ -38,16 +39,18 @@ class Assignments {
     private final Roster roster;
     private final LessonPlanDrafts plans;
     private final Tasks tasks;
+    private final Reminders reminders;
     private final Clock clock;
 
     Assignments(AssignmentStore store, AccessPolicy policy, Items items, Roster roster, LessonPlanDrafts plans,
-            Tasks tasks, Clock clock) {
+            Tasks tasks, Reminders reminders, Clock clock) {
         this.store = store;
         this.policy = policy;
         this.items = items;
         this.roster = roster;
         this.plans = plans;
         this.tasks = tasks;
+        this.reminders = reminders;
         this.clock = clock;
     }
 
@@ -164,6 +167,28 @@ class Assignments {
         }
         store.setStatus(id, Status.CLOSED, null);
         return store.find(id).orElseThrow();
+    }
+
+    /**
+     * An in-app reminder to every student of a running assignment who has not handed it in, in
+     * the school's language, leading to the task; returns how many were reminded.
+     */
+    @Transactional
+    int remind(CurrentUser me, long id) {
+        Assignment assignment = forStaff(me, id);
+        if (assignment.status() != Status.PUBLISHED) {
+            throw ApiException.conflict("assignment-not-published", id);
+        }
+        Instant now = clock.instant();
+        if (!store.markReminded(id, now, now.minus(Reminders.EVERY))) {
+            throw ApiException.conflict("assignment-reminded-recently", Reminders.EVERY.toMinutes());
+        }
+        Map<Long, AssignmentStore.Submission> submissions = store.submissions(id);
+        List<Long> missing = assignment.studentIds().stream()
+                .filter(student -> submissions.get(student) == null || submissions.get(student).submittedAt() == null)
+                .toList();
+        reminders.send(me, assignment, missing);
+        return missing.size();
     }
 
     /** Cancels an assignment nobody has answered yet: it is gone. */

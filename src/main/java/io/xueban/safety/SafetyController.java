@@ -34,7 +34,8 @@ class SafetyController {
     record PolicyView(String version, String text, boolean accepted, String acceptedVersion) {
     }
 
-    record Notification(long id, Long alertId, String text, Instant createdAt, Instant readAt) {
+    /** @param link the page it leads to (an assignment's, say), else null */
+    record Notification(long id, Long alertId, String text, String link, Instant createdAt, Instant readAt) {
     }
 
     private final SafetySettingsStore settings;
@@ -97,10 +98,10 @@ class SafetyController {
     @Operation(summary = "My notifications, unread first")
     List<Notification> notifications(CurrentUser me, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
         return jdbc.sql("""
-                        SELECT id, alert_id, text, created_at, read_at FROM notification WHERE user_id = ?
+                        SELECT id, alert_id, text, link, created_at, read_at FROM notification WHERE user_id = ?
                         ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT ?""")
                 .params(me.id(), limit)
-                .query((rs, n) -> new Notification(rs.getLong("id"), Db.nullableLong(rs, "alert_id"), rs.getString("text"),
+                .query((rs, n) -> new Notification(rs.getLong("id"), Db.nullableLong(rs, "alert_id"), rs.getString("text"), rs.getString("link"),
                         Db.instant(rs, "created_at"), Db.instant(rs, "read_at")))
                 .list();
     }

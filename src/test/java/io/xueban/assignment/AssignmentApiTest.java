@@ -357,6 +357,29 @@ class AssignmentApiTest {
     }
 
     @Test
+    void aReminderReachesThoseWhoHaveNotHandedInOnceInTenMinutes() throws Exception {
+        String missing = schools.moreStudents(school, 1).getFirst();
+        long id = create("""
+                {"classId":%d,"title":"周末作业","itemIds":[%d],"dueAt":"%s"}"""
+                .formatted(school.class1(), school.choiceItem(), inDays(2)))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+        post("/api/assignments/" + id + "/remind", teacher).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-not-published"));
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        save(id, school.choiceItem(), "A").andExpect(status().isNoContent());
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk());
+
+        post("/api/assignments/" + id + "/remind", teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.students").value(1));
+        post("/api/assignments/" + id + "/remind", teacher).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-reminded-recently"));
+        read("/api/notifications", schools.bearer(missing))
+                .andExpect(jsonPath("$[0].text").value(org.hamcrest.Matchers.containsString("「周末作业」还没有提交，截止时间是")))
+                .andExpect(jsonPath("$[0].link").value("/study/tasks?task=" + id));
+        read("/api/notifications", student).andExpect(jsonPath("$.length()").value(0));
+    }
+
+    @Test
     void theBankFiltersByBloomLevelTypeAndDifficulty() throws Exception {
         read("/api/items?subjectId=%d&type=FILL_IN".formatted(school.subject()), teacher)
                 .andExpect(jsonPath("$.length()").value(1))

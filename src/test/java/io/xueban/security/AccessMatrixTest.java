@@ -62,6 +62,7 @@ class AccessMatrixTest {
     long document;
     long privateDocument;
     long assignment;
+    long draft;
 
     @BeforeAll
     void schools() throws Exception {
@@ -83,6 +84,11 @@ class AccessMatrixTest {
         assignment = json.readTree(created).get("id").asLong();
         mvc.perform(request(HttpMethod.POST, "/api/assignments/" + assignment + "/publish")
                 .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())));
+        // A draft, for the actions whose refusals on state (409) must come after the access decision.
+        draft = json.readTree(mvc.perform(request(HttpMethod.POST, "/api/assignments")
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"classId\":%d,\"title\":\"草稿\",\"itemIds\":[%d]}".formatted(a.class1(), a.choiceItem())))
+                .andReturn().getResponse().getContentAsString()).get("id").asLong();
     }
 
     static Stream<Arguments> cases() {
@@ -131,6 +137,8 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/assignments/{assignment}/live", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/assignments/{assignment}/live/stream", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/assignments/{assignment}/review", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "POST", "/api/assignments/{draft}/remind", null, "ADMIN_A=409 T1=409 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "POST", "/api/assignments/{draft}/close", null, "ADMIN_A=409 T1=409 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/assignments/proposal?from=NEXT_STEPS&classId={class1}", null,
                 "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/me/tasks", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=200 ADMIN_B=403 T_B=403 S_B=200");
@@ -245,6 +253,7 @@ class AccessMatrixTest {
                 .replace("{kp2}", Long.toString(a.kp2()))
                 .replace("{doc1}", Long.toString(document))
                 .replace("{assignment}", Long.toString(assignment))
+                .replace("{draft}", Long.toString(draft))
                 .replace("{privateDoc}", Long.toString(privateDocument))
                 .replace("{unique}", a.prefix() + "n" + UNIQUE.incrementAndGet());
     }
