@@ -8,6 +8,7 @@
   const id = Number(document.body.dataset.assignment);
   let events = null;
   let resultsAt = 0;
+  let classId = null;
 
   async function load() {
     const assignment = await api('GET', `/api/assignments/${id}`);
@@ -24,7 +25,9 @@
     document.getElementById('cancel').hidden = assignment.status === 'CLOSED';
     document.getElementById('export-xlsx').href = `/api/assignments/${id}/results/export?format=xlsx`;
     document.getElementById('export-csv').href = `/api/assignments/${id}/results/export?format=csv`;
+    classId = assignment.classId;
     await results();
+    await marking();
     follow(assignment);
   }
 
@@ -82,6 +85,29 @@
     document.getElementById('items').replaceChildren(X.table(['assignment.item-code', 'assignment.item-stem', 'assignment.answered', 'assignment.right'],
       r.byItem.map(i => [i.code || `#${i.itemId}`, i.stem.length > 60 ? `${i.stem.slice(0, 60)}…` : i.stem, String(i.answered),
         i.answered ? percent(i.right / i.answered) : '—'])));
+  }
+
+  /** Open answers handed in, each marked right or wrong by the teacher. */
+  async function marking() {
+    const waiting = await api('GET', `/api/assignments/marking?classId=${classId}&assignmentId=${id}`);
+    document.getElementById('marking-section').hidden = !waiting.length;
+    document.getElementById('marking').replaceChildren(...waiting.map(answer => {
+      const stem = el('div', {class: 'stem markdown'});
+      markdown(stem, answer.stem);
+      const given = el('div', {class: 'markdown'});
+      markdown(given, answer.answer || t('assignment.blank'));
+      const mark = correct => guard(async () => {
+        await api('POST', `/api/assignments/${id}/answers/${answer.studentId}/${answer.itemId}/mark`, {correct});
+        flash(t('assignment.marked', answer.studentName), 'note');
+        await marking();
+        await results();
+      });
+      return el('li', {class: 'marking-item', dataset: {student: answer.studentId, item: answer.itemId}},
+        el('p', {class: 'muted small'}, `${answer.studentName} · ${answer.code || ''}`), stem,
+        el('p', {}, t('assignment.their-answer')), given, el('p', {class: 'muted small'}, t('path.right-answer', answer.answerKey)),
+        el('p', {}, el('button', {type: 'button', class: 'mark-right', onclick: () => mark(true)}, t('assignment.mark-right')), ' ',
+          el('button', {type: 'button', class: 'secondary mark-wrong', onclick: () => mark(false)}, t('assignment.mark-wrong'))));
+    }));
   }
 
   async function review() {

@@ -30,7 +30,7 @@
     const transcription = el('div', {class: 'markdown'});
     markdown(transcription, reading.transcription || '');
     result.replaceChildren(
-      el('h2', {}, t(submission.status === 'RECORDED' ? 'photo.recorded' : 'photo.review')),
+      el('h2', {}, t('photo.review')),
       el('h3', {}, t('photo.transcription')), transcription,
       el('h3', {}, t('photo.feedback')), feedback);
     form.reset();

@@ -8,6 +8,7 @@ import java.util.Locale;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -43,15 +44,17 @@ class AssignmentController {
     private final AssignmentResults results;
     private final AssignmentProposals proposals;
     private final LiveChecks live;
+    private final Marking marking;
     private final ResultsExport export;
 
     AssignmentController(Assignments assignments, Tasks tasks, AssignmentResults results, AssignmentProposals proposals,
-            LiveChecks live, ResultsExport export) {
+            LiveChecks live, Marking marking, ResultsExport export) {
         this.assignments = assignments;
         this.tasks = tasks;
         this.results = results;
         this.proposals = proposals;
         this.live = live;
+        this.marking = marking;
         this.export = export;
     }
 
@@ -90,6 +93,23 @@ class AssignmentController {
     @Operation(summary = "Take no more answers")
     Assignment close(CurrentUser me, @PathVariable long id) {
         return assignments.close(me, id);
+    }
+
+    @GetMapping("/assignments/marking")
+    @Operation(summary = "待批改: handed-in answers to open items of a class's assignments (or one of them), oldest first")
+    List<Marking.OpenAnswer> marking(CurrentUser me, @RequestParam long classId, @RequestParam(required = false) Long assignmentId) {
+        return marking.queue(me, classId, assignmentId);
+    }
+
+    @PostMapping("/assignments/{id}/answers/{studentId}/{itemId}/mark")
+    @Operation(summary = "Mark a handed-in answer to an open item (only a teacher marks these); it counts for mastery")
+    ResponseEntity<Void> mark(CurrentUser me, @PathVariable long id, @PathVariable long studentId, @PathVariable long itemId,
+            @Valid @RequestBody MarkRequest request) {
+        marking.mark(assignments.forStaff(me, id), studentId, itemId, request.correct());
+        return ResponseEntity.noContent().build();
+    }
+
+    record MarkRequest(@NotNull Boolean correct) {
     }
 
     @PostMapping("/assignments/{id}/remind")

@@ -223,6 +223,43 @@ class AssignmentStore {
         }
     }
 
+    /** A handed-in answer still to be marked by a teacher (an open item). */
+    record Unmarked(long assignmentId, String title, long studentId, long itemId, String answer, Instant submittedAt) {
+    }
+
+    /** The handed-in answers of a class's assignments (or one of them) that wait for a teacher's mark, oldest first. */
+    List<Unmarked> unmarked(long classId, Long assignmentId) {
+        return jdbc.sql("""
+                        SELECT a.id, a.title, s.student_id, x.item_id, x.answer, s.submitted_at
+                        FROM assignment a JOIN submission s ON s.assignment_id = a.id
+                        JOIN submission_answer x ON x.assignment_id = s.assignment_id AND x.student_id = s.student_id
+                        WHERE a.class_id = ? AND (CAST(? AS BIGINT) IS NULL OR a.id = ?)
+                          AND s.submitted_at IS NOT NULL AND x.correct IS NULL
+                        ORDER BY s.submitted_at, a.id, s.student_id, x.item_id""")
+                .params(classId, assignmentId, assignmentId)
+                .query((rs, n) -> new Unmarked(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                        Db.instant(rs, "submitted_at")))
+                .list();
+    }
+
+    /** Marks a handed-in answer not yet marked and scores the submission again; false if it was marked already. */
+    boolean markHandedIn(long id, long studentId, long itemId, boolean correct) {
+        int updated = jdbc.sql("""
+                        UPDATE submission_answer SET correct = ?
+                        WHERE assignment_id = ? AND student_id = ? AND item_id = ? AND correct IS NULL""")
+                .params(correct, id, studentId, itemId).update();
+        if (updated == 0) {
+            return false;
+        }
+        jdbc.sql("""
+                        UPDATE submission SET score = (
+                            SELECT CAST(SUM(CASE WHEN x.correct THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / COUNT(x.correct)
+                            FROM submission_answer x WHERE x.assignment_id = ? AND x.student_id = ? AND x.correct IS NOT NULL)
+                        WHERE assignment_id = ? AND student_id = ?""")
+                .params(id, studentId, id, studentId).update();
+        return true;
+    }
+
     void submit(long id, long studentId, Instant at, boolean late, Double score) {
         jdbc.sql("UPDATE submission SET submitted_at = ?, late = ?, score = ? WHERE assignment_id = ? AND student_id = ?")
                 .params(Db.utc(at), late, score, id, studentId).update();

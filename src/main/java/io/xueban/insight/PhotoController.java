@@ -58,10 +58,7 @@ class PhotoController {
             throw ApiException.badRequest("image-missing");
         }
         PhotoSubmissions.Submission submission = photos.submit(me, student, itemId, image.getBytes());
-        var response = submission.status() == PhotoSubmissions.Status.RECORDED
-                ? ResponseEntity.created(URI.create("/api/photo-submissions/" + submission.id()))
-                : ResponseEntity.accepted().location(URI.create("/api/photo-submissions/" + submission.id()));
-        return response.body(submission);
+        return ResponseEntity.accepted().location(URI.create("/api/photo-submissions/" + submission.id())).body(submission);
     }
 
     @GetMapping("/photo-submissions/{id}")

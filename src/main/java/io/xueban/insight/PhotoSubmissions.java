@@ -36,14 +36,16 @@ import io.xueban.system.ApiException;
 import io.xueban.system.Db;
 
 /**
- * Photographed work: the vision model reads the handwriting against the item and its key. A
- * confident reading becomes a recorded answer (source PHOTO) at once; an unsure one waits for a
- * teacher to confirm or correct it. The model is asked before anything is stored, so when it is
- * unavailable nothing is recorded.
+ * Photographed work: the vision model reads the handwriting against the item and its key. Its
+ * reading and suggested mark are a draft: nothing counts for the student until a teacher confirms
+ * or corrects it (the AI never marks a student on its own), and the teacher's judgement is then
+ * recorded (source PHOTO). The model is asked before anything is stored, so when it is
+ * unavailable nothing is stored either.
  */
 @Service
 class PhotoSubmissions {
 
+    /** RECORDED marks submissions from before every reading waited for a teacher. */
     enum Status { RECORDED, NEEDS_REVIEW, CONFIRMED, CORRECTED }
 
     record Submission(long id, long studentId, long itemId, String mediaType, PhotoReading reading, Status status,
@@ -80,23 +82,15 @@ class PhotoSubmissions {
         checkReadable(image, mediaType);
         ItemFacts item = items.findFacts(me.schoolId(), itemId).orElseThrow(() -> ApiException.notFound("item", itemId));
         PhotoReading reading = read(me, item, image, mediaType);
-        boolean confident = reading.confidence() >= settings.confidenceThreshold();
         Instant now = clock.instant();
-        long id = transactions.execute(tx -> {
-            long stored = Db.insert(jdbc, """
+        long id = Db.insert(jdbc, """
                             INSERT INTO photo_submission (school_id, student_id, item_id, submitted_by, media_type, image,
                                 transcription, steps, model_correct, confidence, feedback, status, final_correct, created_at)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     me.schoolId(), studentId, itemId, me.id(), mediaType, image, truncate(reading.transcription(), 8000),
                     truncate(String.join("\n", reading.steps() == null ? List.of() : reading.steps()), 8000),
                     reading.correct(), reading.confidence(), truncate(reading.feedback(), 4000),
-                    (confident ? Status.RECORDED : Status.NEEDS_REVIEW).name(), confident ? reading.correct() : null,
-                    Db.utc(now));
-            if (confident) {
-                record(me.schoolId(), studentId, itemId, reading.correct(), reading.transcription(), now);
-            }
-            return stored;
-        });
+                    Status.NEEDS_REVIEW.name(), null, Db.utc(now));
         return find(id).orElseThrow();
     }
 

@@ -176,6 +176,27 @@ class AssignmentApiTest {
         // Only the marked answer reached the mastery model.
         assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ?").param(school.student1())
                 .query(Integer.class).single()).isEqualTo(1);
+
+        // The open answer waits in the teacher's queue; the teacher's mark counts and the score follows.
+        read("/api/assignments/marking?classId=" + school.class1(), teacher).andExpect(status().isOk())
+                .andExpect(jsonPath("$.length()").value(1))
+                .andExpect(jsonPath("$[0].itemId").value(open))
+                .andExpect(jsonPath("$[0].answer").value("因为 a 可能是负数"))
+                .andExpect(jsonPath("$[0].studentName").value("一班学生"));
+        read("/api/assignments/marking?classId=" + school.class1(), student).andExpect(status().isForbidden());
+        String mark = "/api/assignments/%d/answers/%d/%d/mark".formatted(id, school.student1(), open);
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(mark)
+                        .header(HttpHeaders.AUTHORIZATION, teacher).contentType(MediaType.APPLICATION_JSON).content("{\"correct\":true}"))
+                .andExpect(status().isNoContent());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(mark)
+                        .header(HttpHeaders.AUTHORIZATION, teacher).contentType(MediaType.APPLICATION_JSON).content("{\"correct\":false}"))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.code").value("assignment-answer-not-waiting"));
+        read("/api/assignments/marking?classId=" + school.class1(), teacher).andExpect(jsonPath("$.length()").value(0));
+        read("/api/me/tasks/" + id, student)
+                .andExpect(jsonPath("$.task.score").value(0.5))
+                .andExpect(jsonPath("$.feedback[1].correct").value(true));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE student_id = ? AND assignment_id = ?")
+                .params(school.student1(), id).query(Integer.class).single()).isEqualTo(2);
     }
 
     @Test

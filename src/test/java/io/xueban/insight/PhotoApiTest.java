@@ -70,17 +70,19 @@ class PhotoApiTest {
     }
 
     @Test
-    void aConfidentReadingIsRecordedAsAnAnswerAtOnce() throws Exception {
+    void evenASureReadingIsADraftUntilTheTeacherConfirmsIt() throws Exception {
         SERVER.when("请批改照片", ScriptedModelServer.Reply.of("""
                 {"transcription":"√16 = 4，选 A","steps":["写出 √16 = 4","选择 A"],"correct":true,"confidence":0.93,
                  "feedback":"算术平方根求对了。"}"""));
         byte[] photo = png(400, 200);
+        int answersBefore = schools.rows("response", school.id());
 
         JsonNode submission = json.readTree(submit(school.student1Name(), photo, school.choiceItem(), null)
-                .andExpect(status().isCreated())
-                .andExpect(jsonPath("$.status").value("RECORDED"))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.status").value("NEEDS_REVIEW"))
                 .andExpect(jsonPath("$.reading.transcription").value("√16 = 4，选 A"))
-                .andExpect(jsonPath("$.finalCorrect").value(true))
+                .andExpect(jsonPath("$.reading.correct").value(true))
+                .andExpect(jsonPath("$.finalCorrect").doesNotExist())
                 .andReturn().getResponse().getContentAsString());
 
         // The model saw the item, its key and the photo itself.
@@ -88,7 +90,12 @@ class PhotoApiTest {
         JsonNode user = request.get("messages").get(1);
         assertThat(user.get("content").asString()).contains("16 的算术平方根是").contains("标准答案：A");
         assertThat(user.get("images").get(0).asString()).isEqualTo(Base64.getEncoder().encodeToString(photo));
-        // The answer is recorded, as a photo, and counts for mastery.
+        // Nothing counts yet, however sure the model was.
+        assertThat(schools.rows("response", school.id())).isEqualTo(answersBefore);
+        review(school.teacher1Name(), submission.get("id").asLong(), true)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("CONFIRMED"));
+        // The teacher's judgement is recorded, as a photo, and counts for mastery.
         mvc.perform(get("/api/students/" + school.student1() + "/responses")
                         .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher1Name())))
                 .andExpect(jsonPath("$[0].source").value("PHOTO"))

@@ -1,0 +1,74 @@
+package io.xueban.assignment;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.xueban.assignment.AssignmentStore.Assignment;
+import io.xueban.curriculum.ItemFacts;
+import io.xueban.curriculum.Items;
+import io.xueban.insight.NewResponse;
+import io.xueban.insight.ResponseSource;
+import io.xueban.insight.Responses;
+import io.xueban.school.Roster;
+import io.xueban.security.AccessPolicy;
+import io.xueban.security.CurrentUser;
+import io.xueban.system.ApiException;
+
+/**
+ * The teacher's marking queue (待批改): handed-in answers to open items, which only a teacher
+ * marks. A mark is recorded like any other answer (with the mastery update) and the submission's
+ * score follows.
+ */
+@Service
+class Marking {
+
+    record OpenAnswer(long assignmentId, String title, long studentId, String studentName, long itemId, String code,
+            String stem, String answer, String answerKey, Instant submittedAt) {
+    }
+
+    private final AssignmentStore store;
+    private final Items items;
+    private final Roster roster;
+    private final Responses responses;
+    private final AccessPolicy policy;
+    private final Clock clock;
+
+    Marking(AssignmentStore store, Items items, Roster roster, Responses responses, AccessPolicy policy, Clock clock) {
+        this.store = store;
+        this.items = items;
+        this.roster = roster;
+        this.responses = responses;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** What waits for a mark in a class the caller teaches (or one of its assignments), oldest first. */
+    List<OpenAnswer> queue(CurrentUser me, long classId, Long assignmentId) {
+        policy.checkClass(me, classId);
+        Map<Long, String> names = roster.studentNamesOf(classId);
+        Map<Long, ItemFacts> facts = new HashMap<>();
+        return store.unmarked(classId, assignmentId).stream().map(u -> {
+            ItemFacts item = facts.computeIfAbsent(u.itemId(), id -> items.findFacts(me.schoolId(), id).orElseThrow());
+            return new OpenAnswer(u.assignmentId(), u.title(), u.studentId(), names.get(u.studentId()), u.itemId(),
+                    item.code(), item.stem(), u.answer(), item.answerKey(), u.submittedAt());
+        }).toList();
+    }
+
+    /** The teacher's mark on one handed-in answer; 409 when it is not waiting for one. */
+    @Transactional
+    void mark(Assignment assignment, long studentId, long itemId, boolean correct) {
+        String answer = store.answers(assignment.id(), studentId).stream().filter(a -> a.itemId() == itemId).findFirst()
+                .map(AssignmentStore.SavedAnswer::answer).orElse(null);
+        if (!store.markHandedIn(assignment.id(), studentId, itemId, correct)) {
+            throw ApiException.conflict("assignment-answer-not-waiting", itemId);
+        }
+        responses.recordAll(List.of(new NewResponse(assignment.schoolId(), studentId, itemId, correct, correct ? 1.0 : 0.0,
+                answer, null, ResponseSource.TYPED, clock.instant(), assignment.id())));
+    }
+}
