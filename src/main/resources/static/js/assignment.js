@@ -65,13 +65,13 @@
         el('p', {class: 'live-share'}, t('assignment.item-share', item.answered, percent(share)),
           el('span', {class: 'bar', 'aria-hidden': 'true'}, el('span', {style: `width:${Math.round((share || 0) * 100)}%`}))),
         item.wrong.length ? el('ul', {class: 'wrong'}, item.wrong.map(w => el('li', {},
-          el('strong', {}, wrongLabel(w)), ' ', t('assignment.wrong-count', w.count), '：', w.students.join(t('sep.list'))))) : '');
+          el('strong', {}, wrongLabel(w)), ' ', t('assignment.wrong-who', w.count, w.students.join(t('sep.list')))))) : '');
     }));
   }
 
   function wrongLabel(wrong) {
     if (!wrong.answer) return t('assignment.blank');
-    return wrong.optionText ? `${wrong.answer}（${wrong.optionText}）` : wrong.answer;
+    return wrong.optionText ? t('assignment.wrong-option', wrong.answer, wrong.optionText) : wrong.answer;
   }
 
   async function results() {
