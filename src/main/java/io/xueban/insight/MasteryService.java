@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -137,8 +138,12 @@ public class MasteryService {
         return SchoolModel.of(items.facts(schoolId), terms, difficulty, chances, points, fittedAt[0]);
     }
 
-    /** Updates the students' mastery with answers just stored, in the transaction that stored them. */
+    /**
+     * Updates the students' mastery with answers just stored, in the transaction that stored them,
+     * before the listeners that read mastery (paths: order 100).
+     */
     @EventListener
+    @Order(0)
     void onResponses(ResponsesRecorded recorded) {
         List<NewResponse> responses = new ArrayList<>(recorded.responses());
         responses.sort(Comparator.comparing(NewResponse::answeredAt));

@@ -8,11 +8,11 @@ import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.xueban.insight.NewResponse;
@@ -20,8 +20,11 @@ import io.xueban.insight.ResponsesRecorded;
 
 /**
  * Re-plans a student's path whenever something it depends on changes — a new answer, a goal, a
- * teacher's decision — and records it when it changed. Runs after the change has committed, in
- * its own transaction: a path that cannot be recorded never undoes the answer that caused it.
+ * teacher's decision — and records it when it changed. Runs in the transaction of the change,
+ * after the mastery update (so an answer, its mastery and its path commit together), within a
+ * savepoint: a path that cannot be recorded is rolled back alone and never undoes the answer that
+ * caused it. It uses the change's own connection: a second connection per answer would let a
+ * burst of answers take every connection of the pool and wait on each other.
  */
 @Service
 class PathUpdates {
@@ -36,10 +39,12 @@ class PathUpdates {
         this.paths = paths;
         this.records = records;
         this.transaction = new TransactionTemplate(transactions);
-        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    /** After {@code MasteryService}'s listener (order 0), which updates the states the path is planned from. */
+    @EventListener
+    @Order(100)
     void onResponses(ResponsesRecorded recorded) {
         Map<Long, Set<Long>> subjectsByStudent = new HashMap<>();
         for (NewResponse response : recorded.responses()) {
