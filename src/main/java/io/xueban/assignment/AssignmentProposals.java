@@ -3,7 +3,6 @@ package io.xueban.assignment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.springframework.stereotype.Service;
 
@@ -115,8 +114,7 @@ class AssignmentProposals {
     }
 
     private List<ProposedItem> items(CurrentUser me, List<Long> itemIds) {
-        return itemIds.stream().map(id -> items.findFacts(me.schoolId(), id)).flatMap(Optional::stream)
-                .map(AssignmentProposals::proposed).toList();
+        return items.factsOf(me.schoolId(), itemIds).values().stream().map(AssignmentProposals::proposed).toList();
     }
 
     private static ProposedItem proposed(ItemFacts item) {

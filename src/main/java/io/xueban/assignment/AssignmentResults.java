@@ -145,7 +145,7 @@ class AssignmentResults {
         }
         List<LiveItem> liveItems = new ArrayList<>();
         for (ItemFacts item : facts.values()) {
-            ItemRef ref = new ItemRef(item.id(), 0, item.code(), item.type(), item.answerKey());
+            ItemRef ref = Items.ref(assignment.schoolId(), item);
             int answered = 0;
             int right = 0;
             Map<String, List<String>> wrong = new LinkedHashMap<>();
@@ -226,11 +226,7 @@ class AssignmentResults {
     }
 
     private Map<Long, ItemFacts> facts(Assignment assignment) {
-        Map<Long, ItemFacts> facts = new LinkedHashMap<>();
-        for (long itemId : assignment.itemIds()) {
-            items.findFacts(assignment.schoolId(), itemId).ifPresent(item -> facts.put(itemId, item));
-        }
-        return facts;
+        return items.factsOf(assignment.schoolId(), assignment.itemIds());
     }
 
     private Map<Long, Roster.ClassStudent> students(Assignment assignment) {

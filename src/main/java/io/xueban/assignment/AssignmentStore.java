@@ -64,7 +64,33 @@ class AssignmentStore {
     }
 
     Optional<Assignment> find(long id) {
-        Optional<Assignment> found = jdbc.sql("SELECT * FROM assignment WHERE id = ?").param(id).query((rs, n) -> new Assignment(
+        return row(id).map(this::withParts);
+    }
+
+    /**
+     * The assignment as one student sees it: only their own part (and them as its one student),
+     * without reading the whole class's list; an assignment not for them has no parts.
+     */
+    Optional<Assignment> findForStudent(long id, long studentId) {
+        return row(id).map(a -> {
+            record Placed(int part, String label) {
+            }
+            List<Part> parts = jdbc.sql("""
+                            SELECT s.part, p.label FROM assignment_student s
+                            JOIN assignment_part p ON p.assignment_id = s.assignment_id AND p.part = s.part
+                            WHERE s.assignment_id = ? AND s.student_id = ?""")
+                    .params(id, studentId).query((rs, n) -> new Placed(rs.getInt(1), rs.getString(2))).optional()
+                    .map(placed -> new Part(placed.part(), placed.label(),
+                            jdbc.sql("SELECT item_id FROM assignment_part_item WHERE assignment_id = ? AND part = ? ORDER BY position")
+                                    .params(id, placed.part()).query(Long.class).list(),
+                            List.of(studentId)))
+                    .map(List::of).orElse(List.of());
+            return with(a, parts);
+        });
+    }
+
+    private Optional<Assignment> row(long id) {
+        return jdbc.sql("SELECT * FROM assignment WHERE id = ?").param(id).query((rs, n) -> new Assignment(
                         rs.getLong("id"), rs.getLong("school_id"), rs.getLong("class_id"), rs.getLong("created_by"),
                         rs.getString("title"), rs.getString("note"), Kind.valueOf(rs.getString("kind")),
                         Db.nullableLong(rs, "lesson_plan_id"), Status.valueOf(rs.getString("status")),
@@ -72,7 +98,6 @@ class AssignmentStore {
                         rs.getBoolean("allow_late"), Db.instant(rs, "created_at"), Db.instant(rs, "published_at"),
                         List.of(), List.of(), List.of()))
                 .optional();
-        return found.map(this::withParts);
     }
 
     private Assignment withParts(Assignment a) {
@@ -92,15 +117,19 @@ class AssignmentStore {
                     students.computeIfAbsent(rs.getInt(1), p -> new ArrayList<>()).add(rs.getLong(2));
                 });
         List<Part> parts = new ArrayList<>();
+        labels.forEach((part, label) -> parts.add(new Part(part, label, List.copyOf(items.getOrDefault(part, List.of())),
+                List.copyOf(students.getOrDefault(part, List.of())))));
+        return with(a, parts);
+    }
+
+    /** The assignment with these parts, and the items and students of all of them. */
+    private static Assignment with(Assignment a, List<Part> parts) {
         LinkedHashSet<Long> allItems = new LinkedHashSet<>();
         List<Long> allStudents = new ArrayList<>();
-        labels.forEach((part, label) -> {
-            List<Long> partItems = List.copyOf(items.getOrDefault(part, List.of()));
-            List<Long> partStudents = List.copyOf(students.getOrDefault(part, List.of()));
-            parts.add(new Part(part, label, partItems, partStudents));
-            allItems.addAll(partItems);
-            allStudents.addAll(partStudents);
-        });
+        for (Part part : parts) {
+            allItems.addAll(part.itemIds());
+            allStudents.addAll(part.studentIds());
+        }
         allStudents.sort(null);
         return new Assignment(a.id(), a.schoolId(), a.classId(), a.createdBy(), a.title(), a.note(), a.kind(),
                 a.lessonPlanId(), a.status(), a.opensAt(), a.dueAt(), a.showAnswers(), a.allowLate(), a.createdAt(),
@@ -201,17 +230,21 @@ class AssignmentStore {
                 .list();
     }
 
+    /** Starts the student's submission (a request racing this one may have started it: then nothing happens). */
     void startSubmission(long id, long studentId) {
-        if (submission(id, studentId).isEmpty()) {
-            jdbc.sql("INSERT INTO submission (assignment_id, student_id) VALUES (?, ?)").params(id, studentId).update();
-        }
+        jdbc.sql("INSERT INTO submission (assignment_id, student_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .params(id, studentId).update();
     }
 
+    /** Saves the answer, over an earlier one (also when two saves of the same item race). */
     void saveAnswer(long id, long studentId, long itemId, String answer, Instant at) {
-        if (jdbc.sql("UPDATE submission_answer SET answer = ?, saved_at = ? WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
-                .params(answer, Db.utc(at), id, studentId, itemId).update() == 0) {
-            jdbc.sql("INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, saved_at) VALUES (?, ?, ?, ?, ?)")
-                    .params(id, studentId, itemId, answer, Db.utc(at)).update();
+        String update = "UPDATE submission_answer SET answer = ?, saved_at = ? WHERE assignment_id = ? AND student_id = ? AND item_id = ?";
+        if (jdbc.sql(update).params(answer, Db.utc(at), id, studentId, itemId).update() == 0
+                && jdbc.sql("""
+                                INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, saved_at)
+                                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+                        .params(id, studentId, itemId, answer, Db.utc(at)).update() == 0) {
+            jdbc.sql(update).params(answer, Db.utc(at), id, studentId, itemId).update();
         }
     }
 

@@ -3,6 +3,7 @@ package io.xueban.assignment;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.ItemRef;
 import io.xueban.curriculum.ItemType;
 import io.xueban.curriculum.Items;
-import io.xueban.curriculum.KnowledgePoint;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.insight.NewResponse;
 import io.xueban.insight.ResponseSource;
@@ -79,7 +79,7 @@ class Tasks {
     List<Task> tasks(CurrentUser me) {
         requireStudent(me);
         return store.idsForStudent(me.id()).stream()
-                .map(id -> task(store.find(id).orElseThrow(), store.submission(id, me.id()), me.id()))
+                .map(id -> task(store.findForStudent(id, me.id()).orElseThrow(), store.submission(id, me.id()), me.id()))
                 .toList();
     }
 
@@ -87,13 +87,9 @@ class Tasks {
     TaskView forStudent(CurrentUser me, long id) {
         Assignment assignment = ownTask(me, id);
         List<Long> itemIds = assignment.itemsOf(me.id());
-        Map<Long, ItemFacts> facts = new HashMap<>();
-        List<TaskItem> taskItems = new ArrayList<>();
-        for (long itemId : itemIds) {
-            ItemFacts item = items.findFacts(me.schoolId(), itemId).orElseThrow();
-            facts.put(itemId, item);
-            taskItems.add(new TaskItem(itemId, item.code(), item.type().name(), item.stem(), item.options()));
-        }
+        Map<Long, ItemFacts> facts = items.factsOf(me.schoolId(), itemIds);
+        List<TaskItem> taskItems = facts.values().stream()
+                .map(item -> new TaskItem(item.id(), item.code(), item.type().name(), item.stem(), item.options())).toList();
         Map<Long, String> saved = new HashMap<>();
         Map<Long, Boolean> marks = new HashMap<>();
         for (SavedAnswer answer : store.answers(id, me.id())) {
@@ -104,17 +100,19 @@ class Tasks {
         List<Feedback> feedback = List.of();
         if (task.submittedAt() != null) {
             boolean keys = showsKeys(assignment);
-            feedback = itemIds.stream().map(itemId -> {
-                ItemFacts item = facts.get(itemId);
-                return new Feedback(itemId, saved.get(itemId), marks.get(itemId), keys ? item.answerKey() : null,
-                        keys ? item.explanation() : null, pointNames(item));
-            }).toList();
+            Map<Long, String> pointNames = pointNames(facts.values());
+            feedback = facts.values().stream().map(item -> new Feedback(item.id(), saved.get(item.id()), marks.get(item.id()),
+                    keys ? item.answerKey() : null, keys ? item.explanation() : null,
+                    item.kpIds().stream().map(pointNames::get).filter(name -> name != null).toList())).toList();
         }
         return new TaskView(task, taskItems, saved, feedback);
     }
 
-    private List<String> pointNames(ItemFacts item) {
-        return item.kpIds().stream().map(knowledgePoints::find).flatMap(Optional::stream).map(KnowledgePoint::name).toList();
+    private Map<Long, String> pointNames(Collection<ItemFacts> facts) {
+        Map<Long, String> names = new HashMap<>();
+        facts.stream().flatMap(item -> item.kpIds().stream()).distinct().forEach(id -> knowledgePoints.find(id)
+                .ifPresent(kp -> names.put(id, kp.name())));
+        return names;
     }
 
     /** Saves one answer on the way (the last one saved counts at submission). */
@@ -125,10 +123,13 @@ class Tasks {
         if (!assignment.itemsOf(me.id()).contains(itemId)) {
             throw ApiException.badRequest("assignment-item-not-in-it", itemId);
         }
-        if (store.submission(id, me.id()).map(Submission::submittedAt).isPresent()) {
+        Optional<Submission> submission = store.submission(id, me.id());
+        if (submission.map(Submission::submittedAt).isPresent()) {
             throw ApiException.conflict("assignment-submitted", id);
         }
-        store.startSubmission(id, me.id());
+        if (submission.isEmpty()) {
+            store.startSubmission(id, me.id());
+        }
         store.saveAnswer(id, me.id(), itemId, answer, clock.instant());
         Db.afterCommit(() -> live.changed(id));
     }
@@ -140,11 +141,14 @@ class Tasks {
     @Transactional
     TaskView submit(CurrentUser me, long id) {
         Assignment assignment = ownTask(me, id);
-        if (store.submission(id, me.id()).map(Submission::submittedAt).isPresent()) {
+        Optional<Submission> submission = store.submission(id, me.id());
+        if (submission.map(Submission::submittedAt).isPresent()) {
             return forStudent(me, id);
         }
         checkAnswerable(assignment);
-        store.startSubmission(id, me.id());
+        if (submission.isEmpty()) {
+            store.startSubmission(id, me.id());
+        }
         handIn(assignment, me.id(), clock.instant());
         Db.afterCommit(() -> live.changed(id));
         return forStudent(me, id);
@@ -165,8 +169,10 @@ class Tasks {
         List<NewResponse> recorded = new ArrayList<>();
         int marked = 0;
         int right = 0;
-        for (long itemId : assignment.itemsOf(studentId)) {
-            ItemRef item = items.findRef(itemId).orElseThrow();
+        Map<Long, ItemFacts> facts = items.factsOf(assignment.schoolId(), assignment.itemsOf(studentId));
+        for (ItemFacts fact : facts.values()) {
+            long itemId = fact.id();
+            ItemRef item = Items.ref(assignment.schoolId(), fact);
             String answer = saved.get(itemId);
             Boolean correct = item.type() == ItemType.OPEN ? null : item.mark(answer == null ? "" : answer).orElse(false);
             if (correct != null) {
@@ -216,7 +222,7 @@ class Tasks {
     /** One of the student's own published assignments; anyone else's is not found. */
     private Assignment ownTask(CurrentUser me, long id) {
         requireStudent(me);
-        return store.find(id).filter(a -> a.schoolId() == me.schoolId() && a.status() != Status.DRAFT
+        return store.findForStudent(id, me.id()).filter(a -> a.schoolId() == me.schoolId() && a.status() != Status.DRAFT
                         && a.studentIds().contains(me.id()))
                 .orElseThrow(() -> ApiException.notFound("assignment", id));
     }

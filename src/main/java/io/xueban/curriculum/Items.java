@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,33 @@ public class Items {
         }
         return find(id).map(item -> new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(),
                 item.options(), item.answerKey(), item.explanation(), item.kpIds(), item.bloomLevel(), item.difficulty()));
+    }
+
+    /** These items of the school (others are left out), keyed by id in the order asked: two queries for any number. */
+    public Map<Long, ItemFacts> factsOf(long schoolId, Collection<Long> ids) {
+        Map<Long, ItemFacts> found = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        Map<Long, Item> rows = new HashMap<>();
+        jdbc.sql("SELECT " + COLUMNS + " FROM item WHERE school_id = :school AND id IN (:ids)")
+                .param("school", schoolId).param("ids", List.copyOf(new LinkedHashSet<>(ids)))
+                .query((rs, n) -> item(rs, List.of())).list().forEach(item -> rows.put(item.id(), item));
+        Map<Long, List<Long>> kps = kpIdsOf(List.copyOf(rows.keySet()));
+        for (long id : ids) {
+            Item item = rows.get(id);
+            if (item != null) {
+                found.put(id, new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(),
+                        item.options(), item.answerKey(), item.explanation(), kps.getOrDefault(id, List.of()),
+                        item.bloomLevel(), item.difficulty()));
+            }
+        }
+        return found;
+    }
+
+    /** The item as something to mark answers against. */
+    public static ItemRef ref(long schoolId, ItemFacts item) {
+        return new ItemRef(item.id(), schoolId, item.code(), item.type(), item.answerKey());
     }
 
     /** Every item of the school with what the mastery models need to know about it. */
