@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
+import io.xueban.assignment.AssignmentDrafts;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
 import io.xueban.insight.ClassProfile;
@@ -24,8 +25,8 @@ import io.xueban.system.ApiException;
 /**
  * The teacher assistant's tools, made for one request and run with that teacher's permissions:
  * every tool asks {@link AccessPolicy} first, and a refusal is what the model is told (it cannot
- * reach another class's data by asking differently). The tools read, or start a lesson plan the
- * teacher then reviews; none writes grades, rosters or accounts.
+ * reach another class's data by asking differently). The tools read, or start a lesson plan or a
+ * draft assignment the teacher then reviews and publishes; none writes grades, rosters or accounts.
  */
 final class AssistantTools {
 
@@ -36,10 +37,12 @@ final class AssistantTools {
     private final Items items;
     private final MasteryService mastery;
     private final LessonPlanDrafts lessonPlans;
+    private final AssignmentDrafts assignments;
 
     AssistantTools(CurrentUser me, AccessPolicy access, ClassProfiles profiles, KnowledgePoints knowledgePoints,
-            Items items, MasteryService mastery, LessonPlanDrafts lessonPlans) {
+            Items items, MasteryService mastery, LessonPlanDrafts lessonPlans, AssignmentDrafts assignments) {
         this.lessonPlans = lessonPlans;
+        this.assignments = assignments;
         this.me = me;
         this.access = access;
         this.profiles = profiles;
@@ -144,6 +147,41 @@ final class AssistantTools {
         return guarded(() -> {
             long plan = lessonPlans.draft(me, classId, topic, kpIds, "新授课", minutes);
             return "已开始起草教学设计，编号 " + plan + "，几分钟后可在“教学设计”中查看（GET /api/lesson-plans/" + plan + "）。";
+        });
+    }
+
+    @Tool("为老师任教的班级起草一份作业（草稿，不会发给学生；老师在“作业与检测”里检查后发布），返回作业编号")
+    String draftAssignment(@P("班级 id") long classId, @P("作业标题") String title, @P("题目 id 列表，来自本校题库") List<Long> itemIds) {
+        return guarded(() -> {
+            long id = assignments.draft(me, classId, title, itemIds);
+            return "已起草作业（草稿），编号 " + id + "，共 " + itemIds.size() + " 道题。请老师在“作业与检测”页面检查后发布（/assignments/" + id + "）。";
+        });
+    }
+
+    @Tool("某个班级最近布置的作业和检测：编号、标题、类型、状态、学生数")
+    String recentAssignments(@P("班级 id") long classId) {
+        return guarded(() -> {
+            List<AssignmentDrafts.Summary> recent = assignments.recent(me, classId, 10);
+            if (recent.isEmpty()) {
+                return "这个班还没有布置过作业。";
+            }
+            return recent.stream().map(a -> "编号 " + a.id() + "：" + a.title() + "（" + (a.kind().equals("LIVE") ? "课堂检测" : "作业")
+                    + "，" + switch (a.status()) {
+                        case "DRAFT" -> "草稿";
+                        case "PUBLISHED" -> "进行中";
+                        default -> "已结束";
+                    } + "，" + a.students() + " 名学生）").collect(Collectors.joining("\n"));
+        });
+    }
+
+    @Tool("总结一份作业或检测的结果：提交人数、未交的学生、平均得分、正确率最低的题目")
+    String summariseResults(@P("作业编号") long assignmentId) {
+        return guarded(() -> {
+            AssignmentDrafts.ResultsSummary r = assignments.results(me, assignmentId);
+            return "「" + r.title() + "」：" + r.students() + " 名学生中 " + r.submitted() + " 人已提交（迟交 " + r.late() + " 人）"
+                    + (r.missing().isEmpty() ? "，没有未交的学生" : "；未交：" + String.join("、", r.missing()))
+                    + (r.meanScore() == null ? "" : "；平均得分 " + Math.round(r.meanScore() * 100) + "%")
+                    + (r.weakest().isEmpty() ? "" : "；正确率最低的题目：" + String.join("、", r.weakest())) + "。";
         });
     }
 

@@ -27,11 +27,7 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.TokenStream;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
-import io.xueban.curriculum.KnowledgePoints;
-import io.xueban.insight.ClassProfiles;
-import io.xueban.insight.MasteryService;
 import io.xueban.knowledge.KnowledgeContext;
-import io.xueban.lessonplan.LessonPlanDrafts;
 import io.xueban.knowledge.KnowledgeQuery;
 import io.xueban.knowledge.KnowledgeRetriever;
 import io.xueban.knowledge.Passage;
@@ -51,7 +47,6 @@ import io.xueban.safety.Category;
 import io.xueban.safety.Moderation;
 import io.xueban.safety.SafetySettings;
 import io.xueban.safety.SafetySettingsStore;
-import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
 import io.xueban.security.Role;
 import io.xueban.system.ApiException;
@@ -117,14 +112,10 @@ class TutorService {
     private final PromptTemplates prompts;
     private final KnowledgeRetriever retriever;
     private final KnowledgeContext knowledgeContext;
-    private final MasteryService mastery;
-    private final KnowledgePoints knowledgePoints;
     private final StudentContexts studentContexts;
     private final Items items;
-    private final AccessPolicy access;
-    private final ClassProfiles profiles;
+    private final AssistantToolbox toolbox;
     private final LlmGateway gateway;
-    private final LessonPlanDrafts lessonPlans;
     private final MessageSource messages;
     private final TransactionTemplate transaction;
     private final RequestDoor door;
@@ -135,14 +126,11 @@ class TutorService {
 
     TutorService(ConversationStore store, Moderation moderation, Alerts alerts, AiPolicy policy,
             SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
-            KnowledgeContext knowledgeContext, MasteryService mastery, KnowledgePoints knowledgePoints, StudentContexts studentContexts,
-            Items items, AccessPolicy access, ClassProfiles profiles, LlmGateway gateway, LessonPlanDrafts lessonPlans,
-            MessageSource messages, PlatformTransactionManager transactions, RequestDoor door, Clock clock,
+            KnowledgeContext knowledgeContext, StudentContexts studentContexts, Items items, AssistantToolbox toolbox,
+            LlmGateway gateway, MessageSource messages, PlatformTransactionManager transactions, RequestDoor door, Clock clock,
             @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
         this.door = door;
-        this.lessonPlans = lessonPlans;
-        this.access = access;
-        this.profiles = profiles;
+        this.toolbox = toolbox;
         this.gateway = gateway;
         this.store = store;
         this.moderation = moderation;
@@ -152,8 +140,6 @@ class TutorService {
         this.prompts = prompts;
         this.retriever = retriever;
         this.knowledgeContext = knowledgeContext;
-        this.mastery = mastery;
-        this.knowledgePoints = knowledgePoints;
         this.studentContexts = studentContexts;
         this.items = items;
         this.messages = messages;
@@ -295,7 +281,7 @@ class TutorService {
         TeacherAssistant assistant = AiServices.builder(TeacherAssistant.class)
                 .streamingChatModel(model)
                 .chatMemory(memory)
-                .tools(new AssistantTools(me, access, profiles, knowledgePoints, items, mastery, lessonPlans))
+                .tools(toolbox.toolsFor(me))
                 .maxSequentialToolsInvocations(MAX_TOOL_ROUNDS)
                 .build();
         assistant.chat(question)

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -55,6 +56,8 @@ class TeacherAssistantApiTest {
     TestSchools schools;
     @Autowired
     JsonMapper json;
+    @Autowired
+    JdbcClient jdbc;
 
     TestSchools.School school;
     String teacher;
@@ -112,6 +115,50 @@ class TeacherAssistantApiTest {
                 .andReturn().getResponse().getContentAsString());
         assertThat(plans.get(0).get("classId").asLong()).isEqualTo(school.class1());
         assertThat(plans.get(0).get("request").get("kpIds").get(0).asLong()).isEqualTo(school.kp1());
+    }
+
+    @Test
+    void theAssistantDraftsAnAssignmentAndSummarisesItsResults() throws Exception {
+        SERVER.reset();
+        SERVER.firstTokenMillis(5).tokensPerSecond(2000);
+        SERVER.when("已起草作业", ScriptedModelServer.Reply.of("草稿已经建好，请检查后发布。"))
+                .when("布置一份作业", ScriptedModelServer.Reply.callTool("draftAssignment",
+                        "{\"classId\": %d, \"title\": \"算术平方根 练习\", \"itemIds\": [%d, %d]}"
+                                .formatted(school.class1(), school.choiceItem(), school.fillInItem())));
+        long conversation = conversation();
+
+        chat(conversation, "帮我给我的班布置一份作业，练算术平方根");
+
+        assertThat(lastReply(conversation)).isEqualTo("草稿已经建好，请检查后发布。");
+        long id = jdbc.sql("SELECT id FROM assignment WHERE class_id = ? AND status = 'DRAFT'").param(school.class1())
+                .query(Long.class).single();
+        assertThat(toolResults().getFirst()).contains("已起草作业（草稿），编号 " + id).contains("2 道题");
+        mvc.perform(post("/api/assignments/" + id + "/publish").header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isOk());
+
+        SERVER.reset();
+        SERVER.firstTokenMillis(5).tokensPerSecond(2000);
+        SERVER.when("名学生中", ScriptedModelServer.Reply.of("还有一名学生没交。"))
+                .when("结果怎么样", ScriptedModelServer.Reply.callTool("summariseResults", "{\"assignmentId\": %d}".formatted(id)))
+                .when("另一份", ScriptedModelServer.Reply.callTool("summariseResults", "{\"assignmentId\": %d}".formatted(id)));
+        chat(conversation, "这份作业的结果怎么样？");
+        assertThat(toolResults().getFirst()).contains("「算术平方根 练习」：1 名学生中 0 人已提交").contains("未交：一班学生");
+
+        // Another teacher's assistant is refused the same assignment.
+        String other = schools.bearer(school.teacher2Name());
+        long theirs = json.readTree(mvc.perform(post("/api/conversations").header(HttpHeaders.AUTHORIZATION, other)
+                        .contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .andReturn().getResponse().getContentAsString()).get("id").asLong();
+        SERVER.reset();
+        SERVER.firstTokenMillis(5).tokensPerSecond(2000);
+        SERVER.when("拒绝", ScriptedModelServer.Reply.of("抱歉，这不是您的班级。"))
+                .when("另一份", ScriptedModelServer.Reply.callTool("summariseResults", "{\"assignmentId\": %d}".formatted(id)));
+        MvcResult started = mvc.perform(post("/api/conversations/" + theirs + "/messages")
+                        .header(HttpHeaders.AUTHORIZATION, other).contentType(MediaType.APPLICATION_JSON)
+                        .content(json.writeValueAsString(Map.of("content", "另一份作业呢？"))))
+                .andExpect(status().isOk()).andReturn();
+        mvc.perform(asyncDispatch(started)).andReturn();
+        assertThat(toolResults().getFirst()).startsWith("拒绝").doesNotContain("名学生中");
     }
 
     /** What the tools answered, as the model was given it (requests whose last message is a tool's result). */

@@ -1,0 +1,40 @@
+package io.xueban.tutor;
+
+import org.springframework.stereotype.Component;
+
+import io.xueban.assignment.AssignmentDrafts;
+import io.xueban.curriculum.Items;
+import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.insight.ClassProfiles;
+import io.xueban.insight.MasteryService;
+import io.xueban.lessonplan.LessonPlanDrafts;
+import io.xueban.security.AccessPolicy;
+import io.xueban.security.CurrentUser;
+
+/** What the teacher assistant's tools work with; {@link #toolsFor} makes them for one teacher's request. */
+@Component
+class AssistantToolbox {
+
+    private final AccessPolicy access;
+    private final ClassProfiles profiles;
+    private final KnowledgePoints knowledgePoints;
+    private final Items items;
+    private final MasteryService mastery;
+    private final LessonPlanDrafts lessonPlans;
+    private final AssignmentDrafts assignments;
+
+    AssistantToolbox(AccessPolicy access, ClassProfiles profiles, KnowledgePoints knowledgePoints, Items items,
+            MasteryService mastery, LessonPlanDrafts lessonPlans, AssignmentDrafts assignments) {
+        this.access = access;
+        this.profiles = profiles;
+        this.knowledgePoints = knowledgePoints;
+        this.items = items;
+        this.mastery = mastery;
+        this.lessonPlans = lessonPlans;
+        this.assignments = assignments;
+    }
+
+    AssistantTools toolsFor(CurrentUser me) {
+        return new AssistantTools(me, access, profiles, knowledgePoints, items, mastery, lessonPlans, assignments);
+    }
+}
