@@ -45,3 +45,15 @@ ALTER TABLE response ADD CONSTRAINT response_assignment FOREIGN KEY (assignment_
 ALTER TABLE notification ALTER COLUMN outbox_id DROP NOT NULL;
 ALTER TABLE notification ADD COLUMN link VARCHAR(300);
 ALTER TABLE assignment ADD COLUMN reminded_at TIMESTAMP WITH TIME ZONE;
+
+-- What an assignment did to each student's mastery: the chance of each point it tests just before
+-- and just after the student's answers were handed in.
+CREATE TABLE submission_point (
+    assignment_id BIGINT           NOT NULL,
+    student_id    BIGINT           NOT NULL,
+    kp_id         BIGINT           NOT NULL REFERENCES knowledge_point (id) ON DELETE CASCADE,
+    mastery_before DOUBLE PRECISION NOT NULL,
+    mastery_after  DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (assignment_id, student_id, kp_id),
+    FOREIGN KEY (assignment_id, student_id) REFERENCES submission (assignment_id, student_id) ON DELETE CASCADE
+);

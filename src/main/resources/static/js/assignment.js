@@ -85,6 +85,10 @@
     document.getElementById('items').replaceChildren(X.table(['assignment.item-code', 'assignment.item-stem', 'assignment.answered', 'assignment.right'],
       r.byItem.map(i => [i.code || `#${i.itemId}`, i.stem.length > 60 ? `${i.stem.slice(0, 60)}…` : i.stem, String(i.answered),
         i.answered ? percent(i.right / i.answered) : '—'])));
+    // What handing in did to mastery: the mean chance before and after, for those who handed in.
+    document.getElementById('points').replaceChildren(X.table(['assignment.point', 'assignment.right', 'assignment.mastery-change'],
+      r.byPoint.map(p => [`${p.code} ${p.name}`, p.answered ? percent(p.right / p.answered) : '—',
+        p.masteryBefore === null ? '—' : t('assignment.mastery-from-to', percent(p.masteryBefore), percent(p.masteryAfter), p.students)])));
   }
 
   /** Open answers handed in, each marked right or wrong by the teacher. */

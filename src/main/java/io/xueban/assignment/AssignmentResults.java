@@ -22,6 +22,7 @@ import io.xueban.assignment.AssignmentStore.Submission;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.ItemRef;
 import io.xueban.curriculum.Items;
+import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.knowledge.KnowledgeQuery;
 import io.xueban.knowledge.KnowledgeRetriever;
 import io.xueban.school.Roster;
@@ -44,8 +45,16 @@ class AssignmentResults {
     record ItemResult(long itemId, String code, String stem, int answered, int right) {
     }
 
+    /**
+     * A point the assignment tests: the share right of the handed-in answers on its items, and the
+     * mean chance of mastery of the students who handed in, just before and after.
+     */
+    record PointResult(long kpId, String code, String name, int students, int answered, int right, Double masteryBefore,
+            Double masteryAfter) {
+    }
+
     record Results(long assignmentId, String title, AssignmentStore.Kind kind, Status status, int students, int submitted,
-            int late, int missing, List<StudentResult> byStudent, List<ItemResult> byItem) {
+            int late, int missing, List<StudentResult> byStudent, List<ItemResult> byItem, List<PointResult> byPoint) {
     }
 
     /** A wrong answer ("" for an item handed in blank) and who gave it; the option's text for a single choice letter. */
@@ -83,11 +92,14 @@ class AssignmentResults {
     private final AssignmentStore store;
     private final Items items;
     private final Roster roster;
+    private final KnowledgePoints knowledgePoints;
     private final KnowledgeRetriever library;
     private final Clock clock;
 
-    AssignmentResults(AssignmentStore store, Items items, Roster roster, KnowledgeRetriever library, Clock clock) {
+    AssignmentResults(AssignmentStore store, Items items, Roster roster, KnowledgePoints knowledgePoints,
+            KnowledgeRetriever library, Clock clock) {
         this.store = store;
+        this.knowledgePoints = knowledgePoints;
         this.items = items;
         this.roster = roster;
         this.library = library;
@@ -122,14 +134,28 @@ class AssignmentResults {
             }
         }
         List<ItemResult> byItem = new ArrayList<>();
+        Map<Long, int[]> pointCounts = new LinkedHashMap<>();
         for (ItemFacts item : facts(assignment).values()) {
             int[] count = counts.getOrDefault(item.id(), new int[2]);
             byItem.add(new ItemResult(item.id(), item.code(), item.stem(), count[0], count[1]));
+            for (long kp : item.kpIds()) {
+                int[] point = pointCounts.computeIfAbsent(kp, k -> new int[2]);
+                point[0] += count[0];
+                point[1] += count[1];
+            }
         }
+        Map<Long, AssignmentStore.PointChange> changes = new HashMap<>();
+        store.masteryChanges(assignment.id()).forEach(change -> changes.put(change.kpId(), change));
+        List<PointResult> byPoint = new ArrayList<>();
+        pointCounts.forEach((kp, count) -> knowledgePoints.find(kp).ifPresent(point -> {
+            AssignmentStore.PointChange change = changes.get(kp);
+            byPoint.add(new PointResult(kp, point.code(), point.name(), change == null ? 0 : change.students(), count[0],
+                    count[1], change == null ? null : change.meanBefore(), change == null ? null : change.meanAfter()));
+        }));
         int targeted = assignment.studentIds().size();
         int missing = (int) byStudent.stream().filter(s -> s.state().equals("MISSING")).count();
         return new Results(assignment.id(), assignment.title(), assignment.kind(), assignment.status(), targeted, submitted,
-                late, missing, byStudent, byItem);
+                late, missing, byStudent, byItem, byPoint);
     }
 
     /** The live view: how many have begun and handed in, and per item the share right and the wrong answers by whom. */

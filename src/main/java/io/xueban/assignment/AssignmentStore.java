@@ -293,6 +293,37 @@ class AssignmentStore {
         return true;
     }
 
+    /**
+     * Records what handing in (or a teacher's later mark) did to the student's mastery of these
+     * points: a point seen before keeps its first "before" and takes the new "after".
+     */
+    void recordMasteryChange(long id, long studentId, Map<Long, Double> before, Map<Long, Double> after) {
+        for (Map.Entry<Long, Double> point : after.entrySet()) {
+            if (jdbc.sql("UPDATE submission_point SET mastery_after = ? WHERE assignment_id = ? AND student_id = ? AND kp_id = ?")
+                    .params(point.getValue(), id, studentId, point.getKey()).update() == 0) {
+                jdbc.sql("""
+                                INSERT INTO submission_point (assignment_id, student_id, kp_id, mastery_before, mastery_after)
+                                VALUES (?, ?, ?, ?, ?)""")
+                        .params(id, studentId, point.getKey(), before.getOrDefault(point.getKey(), point.getValue()),
+                                point.getValue())
+                        .update();
+            }
+        }
+    }
+
+    /** Per point tested: the students handed in, their mean mastery before and after. */
+    record PointChange(long kpId, int students, double meanBefore, double meanAfter) {
+    }
+
+    List<PointChange> masteryChanges(long id) {
+        return jdbc.sql("""
+                        SELECT kp_id, COUNT(*), AVG(mastery_before), AVG(mastery_after) FROM submission_point
+                        WHERE assignment_id = ? GROUP BY kp_id ORDER BY kp_id""")
+                .param(id)
+                .query((rs, n) -> new PointChange(rs.getLong(1), rs.getInt(2), rs.getDouble(3), rs.getDouble(4)))
+                .list();
+    }
+
     void submit(long id, long studentId, Instant at, boolean late, Double score) {
         jdbc.sql("UPDATE submission SET submitted_at = ?, late = ?, score = ? WHERE assignment_id = ? AND student_id = ?")
                 .params(Db.utc(at), late, score, id, studentId).update();

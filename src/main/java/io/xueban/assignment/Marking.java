@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 import io.xueban.assignment.AssignmentStore.Assignment;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
+import io.xueban.insight.MasteryService;
 import io.xueban.insight.NewResponse;
 import io.xueban.insight.ResponseSource;
 import io.xueban.insight.Responses;
@@ -36,11 +37,14 @@ class Marking {
     private final Items items;
     private final Roster roster;
     private final Responses responses;
+    private final MasteryService mastery;
     private final AccessPolicy policy;
     private final Clock clock;
 
-    Marking(AssignmentStore store, Items items, Roster roster, Responses responses, AccessPolicy policy, Clock clock) {
+    Marking(AssignmentStore store, Items items, Roster roster, Responses responses, MasteryService mastery,
+            AccessPolicy policy, Clock clock) {
         this.store = store;
+        this.mastery = mastery;
         this.items = items;
         this.roster = roster;
         this.responses = responses;
@@ -68,7 +72,11 @@ class Marking {
         if (!store.markHandedIn(assignment.id(), studentId, itemId, correct)) {
             throw ApiException.conflict("assignment-answer-not-waiting", itemId);
         }
+        List<Long> points = items.findFacts(assignment.schoolId(), itemId).map(ItemFacts::kpIds).orElse(List.of());
+        Map<Long, Double> before = mastery.masteryOf(assignment.schoolId(), studentId, points);
         responses.recordAll(List.of(new NewResponse(assignment.schoolId(), studentId, itemId, correct, correct ? 1.0 : 0.0,
                 answer, null, ResponseSource.TYPED, clock.instant(), assignment.id())));
+        store.recordMasteryChange(assignment.id(), studentId, before,
+                mastery.masteryOf(assignment.schoolId(), studentId, points));
     }
 }

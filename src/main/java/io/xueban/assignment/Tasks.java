@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,6 +23,7 @@ import io.xueban.curriculum.ItemRef;
 import io.xueban.curriculum.ItemType;
 import io.xueban.curriculum.Items;
 import io.xueban.curriculum.KnowledgePoints;
+import io.xueban.insight.MasteryService;
 import io.xueban.insight.NewResponse;
 import io.xueban.insight.ResponseSource;
 import io.xueban.insight.Responses;
@@ -62,15 +65,17 @@ class Tasks {
     private final Items items;
     private final KnowledgePoints knowledgePoints;
     private final Responses responses;
+    private final MasteryService mastery;
     private final LiveChecks live;
     private final Clock clock;
 
-    Tasks(AssignmentStore store, Items items, KnowledgePoints knowledgePoints, Responses responses, LiveChecks live,
-            Clock clock) {
+    Tasks(AssignmentStore store, Items items, KnowledgePoints knowledgePoints, Responses responses, MasteryService mastery,
+            LiveChecks live, Clock clock) {
         this.store = store;
         this.items = items;
         this.knowledgePoints = knowledgePoints;
         this.responses = responses;
+        this.mastery = mastery;
         this.live = live;
         this.clock = clock;
     }
@@ -185,7 +190,12 @@ class Tasks {
         }
         boolean late = assignment.dueAt() != null && now.isAfter(assignment.dueAt());
         store.submit(assignment.id(), studentId, now, late, marked == 0 ? null : (double) right / marked);
+        Set<Long> points = new LinkedHashSet<>();
+        facts.values().forEach(fact -> points.addAll(fact.kpIds()));
+        Map<Long, Double> before = mastery.masteryOf(assignment.schoolId(), studentId, points);
         responses.recordAll(recorded);
+        store.recordMasteryChange(assignment.id(), studentId, before,
+                mastery.masteryOf(assignment.schoolId(), studentId, points));
     }
 
     static Task task(Assignment assignment, Optional<Submission> submission, long studentId) {

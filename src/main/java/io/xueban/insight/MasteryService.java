@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,6 +64,18 @@ public class MasteryService {
     }
 
     /** The student under the school's model now: mastery per point, predicted success per item, answers. */
+    /**
+     * The chance the student has mastered each of these points, as it stands in this transaction
+     * (an answer recorded in it counts): cheaper than a {@link #snapshot} when a few points matter.
+     */
+    public Map<Long, Double> masteryOf(long schoolId, long studentId, Collection<Long> kpIds) {
+        SchoolModel model = model(schoolId);
+        StudentState state = states(List.of(studentId)).get(studentId);
+        Map<Long, Double> mastery = new HashMap<>();
+        kpIds.forEach(kp -> mastery.put(kp, state.mastered(model, kp)));
+        return mastery;
+    }
+
     public StudentSnapshot snapshot(long schoolId, long studentId) {
         SchoolModel model = model(schoolId);
         StudentState state = states(List.of(studentId)).get(studentId);

@@ -109,6 +109,15 @@ class AssignmentApiTest {
                 .andExpect(jsonPath("$.byStudent[?(@.state == 'MISSING')].studentId").value(org.hamcrest.Matchers.hasSize(1)))
                 .andExpect(jsonPath("$.byItem[0].answered").value(1))
                 .andExpect(jsonPath("$.byItem[0].right").value(1));
+        // What handing in did to the student's mastery, per point tested.
+        JsonNode points = json.readTree(read("/api/assignments/" + id + "/results", teacher).andReturn().getResponse()
+                .getContentAsString()).get("byPoint");
+        JsonNode kp1 = java.util.stream.StreamSupport.stream(points.spliterator(), false)
+                .filter(p -> p.get("kpId").asLong() == school.kp1()).findFirst().orElseThrow();
+        assertThat(kp1.get("students").asInt()).isEqualTo(1);
+        assertThat(kp1.get("answered").asInt()).isEqualTo(2);
+        assertThat(kp1.get("masteryAfter").asDouble()).isGreaterThan(kp1.get("masteryBefore").asDouble());
+        assertThat(kp1.get("masteryBefore").asDouble()).isEqualTo(before, org.assertj.core.data.Offset.offset(1e-9));
 
         // Answered: it can be closed, not cancelled; closed, it takes no more answers.
         mvc.perform(delete("/api/assignments/" + id).header(HttpHeaders.AUTHORIZATION, teacher))

@@ -11,10 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.Executors;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /** What the benchmarks that drive the app over HTTP share. */
 final class BenchSupport {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private BenchSupport() {
     }
@@ -94,5 +99,35 @@ final class BenchSupport {
         } catch (IOException ignored) {
             // nothing to do
         }
+    }
+
+    /** Waits until the app started as {@code app} answers its health check (up to five minutes). */
+    static void awaitUp(HttpClient http, String base, Process app, Path log) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("the app stopped; see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the app did not come up; see " + log);
+    }
+
+    /** A bearer token for a user, from POST /api/tokens. */
+    static String token(HttpClient http, String base, String username, String password) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("username", username, "password", password));
+        return JSON.readTree(post(http, base + "/api/tokens", null, "application/json", body)).get("token").asString();
+    }
+
+    static String get(HttpClient http, String url, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -1,9 +1,12 @@
 package io.xueban.bench;
 
+import static io.xueban.bench.BenchSupport.awaitUp;
 import static io.xueban.bench.BenchSupport.client;
 import static io.xueban.bench.BenchSupport.freePort;
+import static io.xueban.bench.BenchSupport.get;
 import static io.xueban.bench.BenchSupport.percentile;
 import static io.xueban.bench.BenchSupport.post;
+import static io.xueban.bench.BenchSupport.token;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -19,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.xueban.llm.ScriptedModelServer;
@@ -171,33 +173,5 @@ public final class RosterImportBenchmark {
         System.out.printf(Locale.ROOT, "%-24s %3d replies (%d failed): first token p50 %.0f ms, max %.0f ms; longest gap "
                         + "between chunks p50 %.0f ms, max %.0f ms%n", phase, replies.size(), failed,
                 percentile(first, 50), percentile(first, 100), percentile(gaps, 50), percentile(gaps, 100));
-    }
-
-    private static void awaitUp(HttpClient http, String base, Process app, Path log) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (!app.isAlive()) {
-                throw new IllegalStateException("the app stopped; see " + log);
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not up yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the app did not come up; see " + log);
-    }
-
-    private static String token(HttpClient http, String base, String username, String password) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("username", username, "password", password));
-        return JSON.readTree(post(http, base + "/api/tokens", null, "application/json", body)).get("token").asString();
-    }
-
-    private static String get(HttpClient http, String url, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 }
