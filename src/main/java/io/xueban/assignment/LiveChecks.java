@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -23,7 +24,7 @@ import io.xueban.assignment.AssignmentStore.Assignment;
  * subscriber holds a thread.
  */
 @Service
-class LiveChecks {
+class LiveChecks implements SmartLifecycle {
 
     static final long INTERVAL_MILLIS = 250;
     private static final long TIMEOUT_MILLIS = Duration.ofHours(3).toMillis();
@@ -33,6 +34,7 @@ class LiveChecks {
     private final AssignmentResults results;
     private final Map<Long, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
     private final Set<Long> changed = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
 
     LiveChecks(AssignmentStore store, AssignmentResults results) {
         this.store = store;
@@ -44,7 +46,10 @@ class LiveChecks {
         SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
         Set<SseEmitter> following = subscribers.computeIfAbsent(assignment.id(), id -> ConcurrentHashMap.newKeySet());
         following.add(emitter);
-        Runnable remove = () -> following.remove(emitter);
+        Runnable remove = () -> {
+            following.remove(emitter);
+            subscribers.computeIfPresent(assignment.id(), (id, left) -> left.isEmpty() ? null : left);
+        };
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(e -> remove.run());
@@ -81,6 +86,28 @@ class LiveChecks {
     void heartbeat() {
         subscribers.forEach((id, following) -> following.forEach(emitter -> send(id, emitter,
                 SseEmitter.event().comment("heartbeat"))));
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every stream before the web server's graceful shutdown (which stops later: a lower
+     * phase), so that open live views do not hold the shutdown up; pages reconnect to the next
+     * instance.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        subscribers.values().forEach(following -> following.forEach(SseEmitter::complete));
+        subscribers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     private void send(long id, SseEmitter emitter, SseEmitter.SseEventBuilder event) {

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,7 +180,7 @@ public final class LiveCheckBenchmark {
         } finally {
             app.destroy();
             app.waitFor();
-            try (var db = java.sql.DriverManager.getConnection(pgUrl); var drop = db.createStatement()) {
+            try (var db = DriverManager.getConnection(pgUrl); var drop = db.createStatement()) {
                 drop.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
             System.out.println("app log: " + log);
