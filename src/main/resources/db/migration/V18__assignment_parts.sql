@@ -57,3 +57,7 @@ CREATE TABLE submission_point (
     PRIMARY KEY (assignment_id, student_id, kp_id),
     FOREIGN KEY (assignment_id, student_id) REFERENCES submission (assignment_id, student_id) ON DELETE CASCADE
 );
+
+-- A teacher may let students hand an assignment in more than once; the last attempt counts.
+ALTER TABLE assignment ADD COLUMN attempts INTEGER DEFAULT 1 NOT NULL;
+ALTER TABLE submission ADD COLUMN attempt INTEGER DEFAULT 1 NOT NULL;

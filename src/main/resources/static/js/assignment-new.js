@@ -150,6 +150,7 @@
       dueAt: X.zonedInstant(document.getElementById('due-at').value),
       showAnswers: document.getElementById('show-answers').value,
       allowLate: document.getElementById('allow-late').checked,
+      attempts: Number(document.getElementById('attempts').value) || 1,
     };
   }
 

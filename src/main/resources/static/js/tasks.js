@@ -39,6 +39,9 @@
     document.getElementById('task-items').replaceChildren(...view.items.map(item => itemForm(item, view.saved[item.itemId],
       done, feedback[item.itemId])));
     document.getElementById('task-submit').hidden = done;
+    const retry = document.getElementById('task-retry');
+    retry.hidden = !done || view.task.attempt >= view.task.attempts || view.task.status !== 'PUBLISHED';
+    retry.textContent = t('tasks.retry', view.task.attempt + 1, view.task.attempts);
     document.getElementById('task-result').textContent = done
       ? t('tasks.submitted', view.task.score === null ? '—' : percent(view.task.score)) : '';
     section.scrollIntoView({block: 'start'});
@@ -130,6 +133,12 @@
     }
     known = ids;
   }
+  document.getElementById('task-retry').addEventListener('click', () => guard(async () => {
+    await api('POST', `/api/me/tasks/${current.task.assignmentId}/retry`);
+    await open(current.task.assignmentId);
+    await load();
+  }));
+
   guard(async () => {
     await refresh();
     await reminders();

@@ -214,6 +214,12 @@ class AssignmentController {
         return tasks.submit(me, id);
     }
 
+    @PostMapping("/me/tasks/{id}/retry")
+    @Operation(summary = "Open my next attempt at a handed-in assignment, when the teacher allows more (the last attempt counts)")
+    Tasks.TaskView retry(CurrentUser me, @PathVariable long id) {
+        return tasks.retry(me, id);
+    }
+
     record AnswerRequest(@Size(max = 8000) String answer) {
     }
 }

@@ -36,7 +36,7 @@ public class AssignmentDrafts {
     /** A draft homework for the whole of a class the caller teaches; returns its id. */
     public long draft(CurrentUser me, long classId, String title, List<Long> itemIds) {
         return assignments.create(me, new AssignmentRequest(classId, title, null, itemIds, null, null, null, null, null,
-                null, null, null)).id();
+                null, null, null, null)).id();
     }
 
     /** The class's assignments, newest first, at most {@code limit}. */

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -18,6 +20,7 @@ import jakarta.validation.constraints.Size;
  * @param lessonPlanId the lesson plan that set the work, if any (its teacher's or an admin's)
  * @param showAnswers when students see the right answers (default: after submitting)
  * @param allowLate whether answers are taken after the due time (default: no)
+ * @param attempts how many times a student may hand it in (default 1; the last attempt counts)
  */
 record AssignmentRequest(
         @NotNull Long classId,
@@ -31,7 +34,8 @@ record AssignmentRequest(
         Instant opensAt,
         Instant dueAt,
         AssignmentStore.ShowAnswers showAnswers,
-        Boolean allowLate) {
+        Boolean allowLate,
+        @Min(1) @Max(10) Integer attempts) {
 
     /** @param label what the teacher calls it (基础组, 提高组…), shown to the teacher only */
     record Part(@Size(max = 100) String label, @NotEmpty @Size(max = 100) List<@NotNull Long> itemIds,

@@ -37,9 +37,9 @@ import io.xueban.security.CurrentUser;
 @Service
 class AssignmentResults {
 
-    /** @param state MISSING, IN_PROGRESS, SUBMITTED or LATE; part the label of the student's part */
+    /** @param state MISSING, IN_PROGRESS, SUBMITTED or LATE; part the label of the student's part; attempt the last one */
     record StudentResult(long studentId, String username, String name, String part, String state, Double score,
-            Instant submittedAt) {
+            Instant submittedAt, int attempt) {
     }
 
     record ItemResult(long itemId, String code, String stem, int answered, int right) {
@@ -121,7 +121,8 @@ class AssignmentResults {
             late += state.equals("LATE") ? 1 : 0;
             Roster.ClassStudent student = students.get(id);
             byStudent.add(new StudentResult(id, student == null ? null : student.username(),
-                    student == null ? null : student.name(), partOf.get(id), state, task.score(), task.submittedAt()));
+                    student == null ? null : student.name(), partOf.get(id), state, task.score(), task.submittedAt(),
+                    task.attempt()));
         }
         byStudent.sort(Comparator.comparing(StudentResult::username, Comparator.nullsLast(Comparator.naturalOrder())));
         Map<Long, int[]> counts = new HashMap<>();

@@ -38,7 +38,8 @@ class AssignmentStore {
      */
     record Assignment(long id, long schoolId, long classId, long createdBy, String title, String note, Kind kind,
             Long lessonPlanId, Status status, Instant opensAt, Instant dueAt, ShowAnswers showAnswers, boolean allowLate,
-            Instant createdAt, Instant publishedAt, List<Part> parts, List<Long> itemIds, List<Long> studentIds) {
+            int attempts, Instant createdAt, Instant publishedAt, List<Part> parts, List<Long> itemIds,
+            List<Long> studentIds) {
 
         /** The items this student answers (none if the assignment is not for them). */
         List<Long> itemsOf(long studentId) {
@@ -47,8 +48,8 @@ class AssignmentStore {
         }
     }
 
-    /** A student's work: started with the first saved answer, submitted once. */
-    record Submission(long studentId, Instant submittedAt, Boolean late, Double score) {
+    /** A student's work: started with the first saved answer, handed in once per attempt. */
+    record Submission(long studentId, Instant submittedAt, Boolean late, Double score, int attempt) {
     }
 
     /** @param correct marked at submission; null before, and for an open item until a teacher marks it */
@@ -95,8 +96,8 @@ class AssignmentStore {
                         rs.getString("title"), rs.getString("note"), Kind.valueOf(rs.getString("kind")),
                         Db.nullableLong(rs, "lesson_plan_id"), Status.valueOf(rs.getString("status")),
                         Db.instant(rs, "opens_at"), Db.instant(rs, "due_at"), ShowAnswers.valueOf(rs.getString("show_answers")),
-                        rs.getBoolean("allow_late"), Db.instant(rs, "created_at"), Db.instant(rs, "published_at"),
-                        List.of(), List.of(), List.of()))
+                        rs.getBoolean("allow_late"), rs.getInt("attempts"), Db.instant(rs, "created_at"),
+                        Db.instant(rs, "published_at"), List.of(), List.of(), List.of()))
                 .optional();
     }
 
@@ -132,8 +133,8 @@ class AssignmentStore {
         }
         allStudents.sort(null);
         return new Assignment(a.id(), a.schoolId(), a.classId(), a.createdBy(), a.title(), a.note(), a.kind(),
-                a.lessonPlanId(), a.status(), a.opensAt(), a.dueAt(), a.showAnswers(), a.allowLate(), a.createdAt(),
-                a.publishedAt(), List.copyOf(parts), List.copyOf(allItems), List.copyOf(allStudents));
+                a.lessonPlanId(), a.status(), a.opensAt(), a.dueAt(), a.showAnswers(), a.allowLate(), a.attempts(),
+                a.createdAt(), a.publishedAt(), List.copyOf(parts), List.copyOf(allItems), List.copyOf(allStudents));
     }
 
     long insert(long schoolId, long classId, long createdBy, String title, Kind kind, Instant now) {
@@ -145,11 +146,12 @@ class AssignmentStore {
 
     /** Replaces the assignment's settings and parts. */
     void write(long id, String title, String note, Kind kind, Long lessonPlanId, Instant opensAt, Instant dueAt,
-            ShowAnswers showAnswers, boolean allowLate, List<Part> parts) {
+            ShowAnswers showAnswers, boolean allowLate, int attempts, List<Part> parts) {
         jdbc.sql("""
                         UPDATE assignment SET title = ?, note = ?, kind = ?, lesson_plan_id = ?, opens_at = ?, due_at = ?,
-                            show_answers = ?, allow_late = ? WHERE id = ?""")
-                .params(title, note, kind.name(), lessonPlanId, utc(opensAt), utc(dueAt), showAnswers.name(), allowLate, id)
+                            show_answers = ?, allow_late = ?, attempts = ? WHERE id = ?""")
+                .params(title, note, kind.name(), lessonPlanId, utc(opensAt), utc(dueAt), showAnswers.name(), allowLate,
+                        attempts, id)
                 .update();
         jdbc.sql("DELETE FROM assignment_student WHERE assignment_id = ?").param(id).update();
         jdbc.sql("DELETE FROM assignment_part WHERE assignment_id = ?").param(id).update();
@@ -202,21 +204,21 @@ class AssignmentStore {
     }
 
     Optional<Submission> submission(long id, long studentId) {
-        return jdbc.sql("SELECT student_id, submitted_at, late, score FROM submission WHERE assignment_id = ? AND student_id = ?")
+        return jdbc.sql("SELECT student_id, submitted_at, late, score, attempt FROM submission WHERE assignment_id = ? AND student_id = ?")
                 .params(id, studentId).query((rs, n) -> submission(rs)).optional();
     }
 
     /** Every submission of the assignment by student. */
     Map<Long, Submission> submissions(long id) {
         Map<Long, Submission> found = new HashMap<>();
-        jdbc.sql("SELECT student_id, submitted_at, late, score FROM submission WHERE assignment_id = ?").param(id)
+        jdbc.sql("SELECT student_id, submitted_at, late, score, attempt FROM submission WHERE assignment_id = ?").param(id)
                 .query((rs, n) -> submission(rs)).list().forEach(s -> found.put(s.studentId(), s));
         return found;
     }
 
     private static Submission submission(ResultSet rs) throws SQLException {
         return new Submission(rs.getLong("student_id"), Db.instant(rs, "submitted_at"), Db.nullableBoolean(rs, "late"),
-                Db.nullableDouble(rs, "score"));
+                Db.nullableDouble(rs, "score"), rs.getInt("attempt"));
     }
 
     /** The answers saved to the assignment, one student's or (studentId null) everybody's. */
@@ -322,6 +324,15 @@ class AssignmentStore {
                 .param(id)
                 .query((rs, n) -> new PointChange(rs.getLong(1), rs.getInt(2), rs.getDouble(3), rs.getDouble(4)))
                 .list();
+    }
+
+    /** Opens the next attempt: the answers stay, to be changed, and wait for marks again. */
+    void reopen(long id, long studentId) {
+        jdbc.sql("""
+                        UPDATE submission SET submitted_at = NULL, late = NULL, score = NULL, attempt = attempt + 1
+                        WHERE assignment_id = ? AND student_id = ?""").params(id, studentId).update();
+        jdbc.sql("UPDATE submission_answer SET correct = NULL WHERE assignment_id = ? AND student_id = ?")
+                .params(id, studentId).update();
     }
 
     void submit(long id, long studentId, Instant at, boolean late, Double score) {

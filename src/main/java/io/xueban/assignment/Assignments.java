@@ -97,7 +97,7 @@ class Assignments {
         store.write(id, request.title().strip(), blankToNull(request.note()), kind(request), request.lessonPlanId(),
                 request.opensAt(), request.dueAt(),
                 request.showAnswers() == null ? ShowAnswers.AFTER_SUBMIT : request.showAnswers(),
-                Boolean.TRUE.equals(request.allowLate()), parts);
+                Boolean.TRUE.equals(request.allowLate()), request.attempts() == null ? 1 : request.attempts(), parts);
     }
 
     /** The request's parts (one part of its items when it names none), each item the school's, each student in one part. */

@@ -53,9 +53,13 @@ class Tasks {
             List<String> points) {
     }
 
-    /** @param state NOT_STARTED, IN_PROGRESS, SUBMITTED or LATE */
+    /**
+     * @param state NOT_STARTED, IN_PROGRESS, SUBMITTED or LATE
+     * @param attempt the attempt under way or handed in (1 before the first)
+     * @param attempts how many the teacher allows
+     */
     record Task(long assignmentId, String title, String note, AssignmentStore.Kind kind, Status status, Instant opensAt,
-            Instant dueAt, String state, Double score, Instant submittedAt, int items) {
+            Instant dueAt, String state, Double score, Instant submittedAt, int items, int attempt, int attempts) {
     }
 
     record TaskView(Task task, List<TaskItem> items, Map<Long, String> saved, List<Feedback> feedback) {
@@ -104,7 +108,7 @@ class Tasks {
         Task task = task(assignment, store.submission(id, me.id()), me.id());
         List<Feedback> feedback = List.of();
         if (task.submittedAt() != null) {
-            boolean keys = showsKeys(assignment);
+            boolean keys = showsKeys(assignment, task.attempt());
             Map<Long, String> pointNames = pointNames(facts.values());
             feedback = facts.values().stream().map(item -> new Feedback(item.id(), saved.get(item.id()), marks.get(item.id()),
                     keys ? item.answerKey() : null, keys ? item.explanation() : null,
@@ -159,6 +163,25 @@ class Tasks {
         return forStudent(me, id);
     }
 
+    /**
+     * Opens the student's next attempt at a handed-in assignment, when the teacher allows more:
+     * the answers stay, to be changed and handed in again (the last attempt counts; every attempt's
+     * answers count for mastery, as practice does).
+     */
+    @Transactional
+    TaskView retry(CurrentUser me, long id) {
+        Assignment assignment = ownTask(me, id);
+        Submission submission = store.submission(id, me.id()).filter(s -> s.submittedAt() != null)
+                .orElseThrow(() -> ApiException.conflict("assignment-not-handed-in", id));
+        if (submission.attempt() >= assignment.attempts()) {
+            throw ApiException.conflict("assignment-no-attempts-left", assignment.attempts());
+        }
+        checkAnswerable(assignment);
+        store.reopen(id, me.id());
+        Db.afterCommit(() -> live.changed(id));
+        return forStudent(me, id);
+    }
+
     /** Hands in the saved answers of every student who started and did not submit (a live check being closed). */
     void handInSaved(Assignment assignment) {
         Instant now = clock.instant();
@@ -204,12 +227,16 @@ class Tasks {
                 : Boolean.TRUE.equals(submission.get().late()) ? "LATE" : "SUBMITTED";
         return new Task(assignment.id(), assignment.title(), assignment.note(), assignment.kind(), assignment.status(),
                 assignment.opensAt(), assignment.dueAt(), state, submission.map(Submission::score).orElse(null),
-                submission.map(Submission::submittedAt).orElse(null), assignment.itemsOf(studentId).size());
+                submission.map(Submission::submittedAt).orElse(null), assignment.itemsOf(studentId).size(),
+                submission.map(Submission::attempt).orElse(1), assignment.attempts());
     }
 
-    private boolean showsKeys(Assignment assignment) {
+    /** The keys show as the teacher chose, and never while another attempt may still be handed in. */
+    private boolean showsKeys(Assignment assignment, int attempt) {
+        boolean attemptsLeft = attempt < assignment.attempts() && assignment.status() == Status.PUBLISHED
+                && (assignment.dueAt() == null || clock.instant().isBefore(assignment.dueAt()) || assignment.allowLate());
         return switch (assignment.showAnswers()) {
-            case AFTER_SUBMIT -> true;
+            case AFTER_SUBMIT -> !attemptsLeft;
             case AFTER_DUE -> assignment.dueAt() == null || clock.instant().isAfter(assignment.dueAt());
             case NEVER -> false;
         };

@@ -410,6 +410,39 @@ class AssignmentApiTest {
     }
 
     @Test
+    void aSecondAttemptWhenTheTeacherAllowsItTheLastCountsAndKeysWaitUntilNoneIsLeft() throws Exception {
+        long id = create("""
+                {"classId":%d,"title":"可以重做","itemIds":[%d],"attempts":2}""".formatted(school.class1(), school.choiceItem()))
+                .andExpect(jsonPath("$.attempts").value(2))
+                .andReturn().getResponse().getContentAsString().transform(this::id);
+        post("/api/assignments/" + id + "/publish", teacher).andExpect(status().isOk());
+        post("/api/me/tasks/" + id + "/retry", student).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-not-handed-in"));
+        save(id, school.choiceItem(), "B").andExpect(status().isNoContent());
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.task.score").value(0.0))
+                .andExpect(jsonPath("$.feedback[0].correct").value(false))
+                .andExpect(jsonPath("$.feedback[0].rightAnswer").doesNotExist()); // an attempt is left
+
+        post("/api/me/tasks/" + id + "/retry", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.task.state").value("IN_PROGRESS"))
+                .andExpect(jsonPath("$.task.attempt").value(2))
+                .andExpect(jsonPath("$.saved.%d".formatted(school.choiceItem())).value("B"));
+        save(id, school.choiceItem(), "A").andExpect(status().isNoContent());
+        post("/api/me/tasks/" + id + "/submit", student).andExpect(status().isOk())
+                .andExpect(jsonPath("$.task.score").value(1.0))
+                .andExpect(jsonPath("$.feedback[0].rightAnswer").value("A"));
+        post("/api/me/tasks/" + id + "/retry", student).andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("assignment-no-attempts-left"));
+        read("/api/assignments/" + id + "/results", teacher)
+                .andExpect(jsonPath("$.byStudent[?(@.studentId == %d)].attempt".formatted(school.student1())).value(2))
+                .andExpect(jsonPath("$.byStudent[?(@.studentId == %d)].score".formatted(school.student1())).value(1.0));
+        // Both attempts' answers count for mastery, as practice does.
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM response WHERE assignment_id = ?").param(id).query(Integer.class).single())
+                .isEqualTo(2);
+    }
+
+    @Test
     void theBankFiltersByBloomLevelTypeAndDifficulty() throws Exception {
         read("/api/items?subjectId=%d&type=FILL_IN".formatted(school.subject()), teacher)
                 .andExpect(jsonPath("$.length()").value(1))

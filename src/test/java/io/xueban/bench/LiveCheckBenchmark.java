@@ -67,15 +67,19 @@ public final class LiveCheckBenchmark {
         Path log = Files.createTempFile("xueban-live-bench-app", ".log");
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of("taskset", "-c", APP_CORE, java,
-                "-XX:ActiveProcessorCount=" + APP_CORE.split(",").length, "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", APP_CORE, java,
+                "-XX:ActiveProcessorCount=" + APP_CORE.split(",").length, "-Xmx2g", "--enable-native-access=ALL-UNNAMED"));
+        if (System.getProperty("bench.gc-log") != null) {
+            // The app's collections with their pauses, to tell a pause from a queue.
+            command.add("-Xlog:gc:file=" + System.getProperty("bench.gc-log"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
                 "--server.port=" + port, "--xueban.data-dir=" + data, "--xueban.demo.enabled=false",
                 "--spring.datasource.url=" + pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 "--spring.datasource.username=", "--spring.datasource.password=", "--spring.flyway.schemas=" + schema,
                 "--xueban.llm.mode=configured", "--xueban.llm.backends[0].base-url=http://127.0.0.1:9",
                 "--xueban.bootstrap.school-code=live", "--xueban.bootstrap.admin-username=" + ADMIN,
-                "--xueban.bootstrap.admin-password=" + PASSWORD, "--logging.level.root=warn");
+                "--xueban.bootstrap.admin-password=" + PASSWORD, "--logging.level.root=warn"));
         Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String base = "http://127.0.0.1:" + port;

@@ -146,6 +146,7 @@ class AccessMatrixTest {
                 "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/me/tasks", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=200 ADMIN_B=403 T_B=403 S_B=200");
         add(cases, "GET", "/api/me/tasks/{assignment}", null, "ADMIN_A=403 T1=403 T2=403 S1=200 S2=404 ADMIN_B=403 T_B=403 S_B=404");
+        add(cases, "POST", "/api/me/tasks/{assignment}/retry", null, "ADMIN_A=403 T1=403 T2=403 S1=409 S2=404 ADMIN_B=403 T_B=403 S_B=404");
         add(cases, "PUT", "/api/me/tasks/{assignment}/answers/{choiceItem}", "{\"answer\":\"A\"}",
                 "ADMIN_A=403 T1=403 T2=403 S1=204 S2=404 ADMIN_B=403 T_B=403 S_B=404");
         add(cases, "POST", "/api/roster", "username,display_name,role,class,grade\nr{unique},新同学,student,初二(9)班,8\n",
