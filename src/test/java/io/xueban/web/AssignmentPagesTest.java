@@ -146,6 +146,11 @@ class AssignmentPagesTest extends PagesTest {
                 .getText().contains("1 人作答，正确率 100%"));
         browser.screenshot("teacher-live-check");
         browser.assertCleanPage();
+        // A teacher walking the room follows it on a phone as well.
+        browser.driver.manage().window().setSize(new Dimension(375, 812));
+        browser.await(d -> (Long) browser.script("return document.documentElement.scrollWidth") <= 375L);
+        browser.screenshot("teacher-live-check-phone");
+        browser.driver.manage().window().setSize(new Dimension(1366, 900));
 
         // Closing collects the saved answers; the review puts the hardest item first.
         browser.script("window.confirm = () => true");
