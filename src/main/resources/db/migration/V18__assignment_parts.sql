@@ -61,3 +61,20 @@ CREATE TABLE submission_point (
 -- A teacher may let students hand an assignment in more than once; the last attempt counts.
 ALTER TABLE assignment ADD COLUMN attempts INTEGER DEFAULT 1 NOT NULL;
 ALTER TABLE submission ADD COLUMN attempt INTEGER DEFAULT 1 NOT NULL;
+
+-- A photo of written work as the answer to an open item of an assignment, with what the vision
+-- model read in it and the mark it suggests (a suggestion: a teacher marks).
+CREATE TABLE submission_photo (
+    assignment_id     BIGINT           NOT NULL,
+    student_id        BIGINT           NOT NULL,
+    item_id           BIGINT           NOT NULL REFERENCES item (id),
+    media_type        VARCHAR(32)      NOT NULL,
+    image             BYTEA            NOT NULL,
+    transcription     VARCHAR(8000)    NOT NULL,
+    suggested_correct BOOLEAN          NOT NULL,
+    confidence        DOUBLE PRECISION NOT NULL,
+    feedback          VARCHAR(4000),
+    created_at        TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (assignment_id, student_id, item_id),
+    FOREIGN KEY (assignment_id, student_id) REFERENCES submission (assignment_id, student_id) ON DELETE CASCADE
+);

@@ -106,9 +106,15 @@
         await marking();
         await results();
       });
+      const photo = answer.photo ? [
+        el('img', {src: `/api/assignments/${id}/answers/${answer.studentId}/${answer.itemId}/photo`, alt: t('class.photo-alt'),
+          style: 'max-width:100%;max-height:20rem'}),
+        el('p', {class: 'muted small'}, t(answer.suggestedCorrect ? 'assignment.suggested-right' : 'assignment.suggested-wrong'),
+          answer.suggestion ? ` ${answer.suggestion}` : '')] : [];
       return el('li', {class: 'marking-item', dataset: {student: answer.studentId, item: answer.itemId}},
         el('p', {class: 'muted small'}, `${answer.studentName} · ${answer.code || ''}`), stem,
-        el('p', {}, t('assignment.their-answer')), given, el('p', {class: 'muted small'}, t('path.right-answer', answer.answerKey)),
+        el('p', {}, t(answer.photo ? 'assignment.their-photo' : 'assignment.their-answer')), given, ...photo,
+        el('p', {class: 'muted small'}, t('path.right-answer', answer.answerKey)),
         el('p', {}, el('button', {type: 'button', class: 'mark-right', onclick: () => mark(true)}, t('assignment.mark-right')), ' ',
           el('button', {type: 'button', class: 'secondary mark-wrong', onclick: () => mark(false)}, t('assignment.mark-wrong'))));
     }));

@@ -63,6 +63,20 @@
       input.value = saved || '';
       input.addEventListener('change', () => save(item, input.value.trim()));
       li.append(el('label', {}, t('path.your-answer'), input));
+      if (item.type === 'OPEN' && !done) {
+        // Written on paper: a photo, read by the model into the answer; the teacher marks it.
+        const photo = el('input', {type: 'file', accept: 'image/jpeg,image/png,image/webp', capture: 'environment'});
+        photo.addEventListener('change', () => guard(async () => {
+          if (!photo.files.length) return;
+          const form = new FormData();
+          form.append('image', photo.files[0]);
+          document.getElementById('task-result').textContent = t('tasks.photo-reading');
+          const read = await api('PUT', `/api/me/tasks/${current.task.assignmentId}/answers/${item.itemId}/photo`, form);
+          input.value = read.transcription;
+          document.getElementById('task-result').textContent = t('tasks.photo-read');
+        }));
+        li.append(el('label', {class: 'small'}, t('tasks.photo'), photo));
+      }
     }
     if (feedback) {
       const mark = feedback.correct === null || feedback.correct === undefined ? t('tasks.teacher-marks')

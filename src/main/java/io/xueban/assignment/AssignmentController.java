@@ -2,7 +2,9 @@ package io.xueban.assignment;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import jakarta.validation.Valid;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -110,6 +113,15 @@ class AssignmentController {
     }
 
     record MarkRequest(@NotNull Boolean correct) {
+    }
+
+    @GetMapping("/assignments/{id}/answers/{studentId}/{itemId}/photo")
+    @Operation(summary = "The photo of written work a student gave as an answer (its class's teachers, admins)")
+    ResponseEntity<byte[]> photo(CurrentUser me, @PathVariable long id, @PathVariable long studentId,
+            @PathVariable long itemId) {
+        Map.Entry<String, byte[]> photo = marking.photo(assignments.forStaff(me, id), studentId, itemId);
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(photo.getKey()))
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-store").body(photo.getValue());
     }
 
     @PostMapping("/assignments/{id}/remind")
@@ -212,6 +224,20 @@ class AssignmentController {
     @Operation(summary = "Submit my answers, once: marked from the key, with feedback as the teacher allowed (a second submit answers with the first)")
     Tasks.TaskView submit(CurrentUser me, @PathVariable long id) {
         return tasks.submit(me, id);
+    }
+
+    @PutMapping(path = "/me/tasks/{id}/answers/{itemId}/photo", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Answer an open item with a photo of my written work (JPEG, PNG or WebP): what was read in it becomes my answer; my teacher marks it")
+    PhotoAnswer savePhoto(CurrentUser me, @PathVariable long id, @PathVariable long itemId,
+            @RequestParam(name = "image", required = false) MultipartFile image) throws IOException {
+        if (image == null || image.isEmpty()) {
+            throw ApiException.badRequest("image-missing");
+        }
+        return new PhotoAnswer(tasks.savePhoto(me, id, itemId, image.getBytes()));
+    }
+
+    /** What the vision model read in the photo, saved as the answer. */
+    record PhotoAnswer(String transcription) {
     }
 
     @PostMapping("/me/tasks/{id}/retry")

@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.xueban.insight.PhotoReader;
 import io.xueban.system.Db;
 
 /** Assignments, their parts and the students' submissions in the database. */
@@ -256,6 +257,47 @@ class AssignmentStore {
             jdbc.sql("INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, correct, saved_at)"
                     + " VALUES (?, ?, ?, NULL, ?, ?)").params(id, studentId, itemId, correct, Db.utc(at)).update();
         }
+    }
+
+    /** A photo of written work given as an answer, with the model's reading and suggested mark. */
+    record Photo(long studentId, long itemId, String transcription, boolean suggestedCorrect, double confidence,
+            String feedback) {
+    }
+
+    /** Stores the photo answering one item, over an earlier one. */
+    void savePhoto(long id, long studentId, long itemId, PhotoReader.Reading reading, byte[] image, Instant at) {
+        jdbc.sql("DELETE FROM submission_photo WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
+                .params(id, studentId, itemId).update();
+        jdbc.sql("""
+                        INSERT INTO submission_photo (assignment_id, student_id, item_id, media_type, image, transcription,
+                            suggested_correct, confidence, feedback, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, studentId, itemId, reading.mediaType(), image, truncate(reading.transcription(), 8000),
+                        reading.suggestedCorrect(), reading.confidence(), truncate(reading.feedback(), 4000), Db.utc(at))
+                .update();
+    }
+
+    /** The photos of an assignment's answers, by student and item. */
+    Map<String, Photo> photos(long id) {
+        Map<String, Photo> photos = new HashMap<>();
+        jdbc.sql("""
+                        SELECT student_id, item_id, transcription, suggested_correct, confidence, feedback FROM submission_photo
+                        WHERE assignment_id = ?""")
+                .param(id)
+                .query((rs, n) -> new Photo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getDouble(5),
+                        rs.getString(6)))
+                .list().forEach(photo -> photos.put(photo.studentId() + ":" + photo.itemId(), photo));
+        return photos;
+    }
+
+    /** The image and its media type, if the student answered the item with a photo. */
+    Optional<Map.Entry<String, byte[]>> photoImage(long id, long studentId, long itemId) {
+        return jdbc.sql("SELECT media_type, image FROM submission_photo WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
+                .params(id, studentId, itemId)
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getBytes(2))).optional();
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     /** A handed-in answer still to be marked by a teacher (an open item). */

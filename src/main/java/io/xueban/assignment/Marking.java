@@ -29,8 +29,14 @@ import io.xueban.system.ApiException;
 @Service
 class Marking {
 
+    /**
+     * @param photo whether the answer is a photo of written work ({@code answer} is then what the
+     *     vision model read in it)
+     * @param suggestedCorrect the model's suggested mark for a photo: a suggestion for the teacher
+     */
     record OpenAnswer(long assignmentId, String title, long studentId, String studentName, long itemId, String code,
-            String stem, String answer, String answerKey, Instant submittedAt) {
+            String stem, String answer, String answerKey, Instant submittedAt, boolean photo, Boolean suggestedCorrect,
+            String suggestion) {
     }
 
     private final AssignmentStore store;
@@ -57,11 +63,21 @@ class Marking {
         policy.checkClass(me, classId);
         Map<Long, String> names = roster.studentNamesOf(classId);
         Map<Long, ItemFacts> facts = new HashMap<>();
+        Map<Long, Map<String, AssignmentStore.Photo>> photos = new HashMap<>();
         return store.unmarked(classId, assignmentId).stream().map(u -> {
             ItemFacts item = facts.computeIfAbsent(u.itemId(), id -> items.findFacts(me.schoolId(), id).orElseThrow());
+            AssignmentStore.Photo photo = photos.computeIfAbsent(u.assignmentId(), store::photos)
+                    .get(u.studentId() + ":" + u.itemId());
             return new OpenAnswer(u.assignmentId(), u.title(), u.studentId(), names.get(u.studentId()), u.itemId(),
-                    item.code(), item.stem(), u.answer(), item.answerKey(), u.submittedAt());
+                    item.code(), item.stem(), u.answer(), item.answerKey(), u.submittedAt(), photo != null,
+                    photo == null ? null : photo.suggestedCorrect(), photo == null ? null : photo.feedback());
         }).toList();
+    }
+
+    /** The photo a student gave as an answer (its teachers and admins); 404 when there is none. */
+    Map.Entry<String, byte[]> photo(Assignment assignment, long studentId, long itemId) {
+        return store.photoImage(assignment.id(), studentId, itemId)
+                .orElseThrow(() -> ApiException.notFound("assignment-photo", itemId));
     }
 
     /** The teacher's mark on one handed-in answer; 409 when it is not waiting for one. */

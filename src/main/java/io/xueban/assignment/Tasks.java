@@ -25,6 +25,7 @@ import io.xueban.curriculum.Items;
 import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.insight.MasteryService;
 import io.xueban.insight.NewResponse;
+import io.xueban.insight.PhotoReader;
 import io.xueban.insight.ResponseSource;
 import io.xueban.insight.Responses;
 import io.xueban.security.CurrentUser;
@@ -70,11 +71,13 @@ class Tasks {
     private final KnowledgePoints knowledgePoints;
     private final Responses responses;
     private final MasteryService mastery;
+    private final PhotoReader photos;
     private final LiveChecks live;
     private final Clock clock;
 
     Tasks(AssignmentStore store, Items items, KnowledgePoints knowledgePoints, Responses responses, MasteryService mastery,
-            LiveChecks live, Clock clock) {
+            PhotoReader photos, LiveChecks live, Clock clock) {
+        this.photos = photos;
         this.store = store;
         this.items = items;
         this.knowledgePoints = knowledgePoints;
@@ -141,6 +144,37 @@ class Tasks {
         }
         store.saveAnswer(id, me.id(), itemId, answer, clock.instant());
         Db.afterCommit(() -> live.changed(id));
+    }
+
+    /**
+     * A photo of written work as the answer to an open item: the vision model reads it first (so
+     * with no model nothing is stored), the reading becomes the saved answer, and the photo and the
+     * mark the model suggests wait for the teacher, who marks. The student sees what was read,
+     * never the suggested mark.
+     */
+    @Transactional
+    String savePhoto(CurrentUser me, long id, long itemId, byte[] image) {
+        Assignment assignment = ownTask(me, id);
+        checkAnswerable(assignment);
+        if (!assignment.itemsOf(me.id()).contains(itemId)) {
+            throw ApiException.badRequest("assignment-item-not-in-it", itemId);
+        }
+        if (items.findRef(itemId).map(ItemRef::type).orElse(null) != ItemType.OPEN) {
+            throw ApiException.badRequest("assignment-photo-open-items-only", itemId);
+        }
+        Optional<Submission> submission = store.submission(id, me.id());
+        if (submission.map(Submission::submittedAt).isPresent()) {
+            throw ApiException.conflict("assignment-submitted", id);
+        }
+        PhotoReader.Reading reading = photos.read(me, itemId, image);
+        if (submission.isEmpty()) {
+            store.startSubmission(id, me.id());
+        }
+        Instant now = clock.instant();
+        store.saveAnswer(id, me.id(), itemId, reading.transcription(), now);
+        store.savePhoto(id, me.id(), itemId, reading, image, now);
+        Db.afterCommit(() -> live.changed(id));
+        return reading.transcription();
     }
 
     /**

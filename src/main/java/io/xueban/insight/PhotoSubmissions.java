@@ -1,37 +1,18 @@
 package io.xueban.insight;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import javax.imageio.ImageIO;
-
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.ImageContent;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.TextContent;
-import dev.langchain4j.data.message.UserMessage;
 import io.xueban.curriculum.ItemFacts;
 import io.xueban.curriculum.Items;
-import io.xueban.llm.LlmCall;
-import io.xueban.llm.LlmGateway;
-import io.xueban.llm.ModelRole;
-import io.xueban.llm.Priority;
-import io.xueban.llm.PromptTemplates;
 import io.xueban.security.CurrentUser;
-import io.xueban.security.Role;
 import io.xueban.system.ApiException;
 import io.xueban.system.Db;
 
@@ -52,22 +33,18 @@ class PhotoSubmissions {
             Boolean finalCorrect, Instant createdAt) {
     }
 
-    private final LlmGateway gateway;
-    private final PromptTemplates prompts;
+    private final PhotoReader reader;
     private final Items items;
     private final Responses responses;
-    private final PhotoSettings settings;
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    PhotoSubmissions(LlmGateway gateway, PromptTemplates prompts, Items items, Responses responses,
-            PhotoSettings settings, JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
-        this.gateway = gateway;
-        this.prompts = prompts;
+    PhotoSubmissions(PhotoReader reader, Items items, Responses responses, JdbcClient jdbc,
+            TransactionTemplate transactions, Clock clock) {
+        this.reader = reader;
         this.items = items;
         this.responses = responses;
-        this.settings = settings;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
@@ -75,13 +52,9 @@ class PhotoSubmissions {
 
     /** The caller has checked that they may act for the student. */
     Submission submit(CurrentUser me, long studentId, long itemId, byte[] image) {
-        if (image.length > settings.maxSize().toBytes()) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", settings.maxSize().toMegabytes());
-        }
-        String mediaType = mediaType(image);
-        checkReadable(image, mediaType);
+        String mediaType = reader.checked(image);
         ItemFacts item = items.findFacts(me.schoolId(), itemId).orElseThrow(() -> ApiException.notFound("item", itemId));
-        PhotoReading reading = read(me, item, image, mediaType);
+        PhotoReading reading = reader.read(me, item, image, mediaType);
         Instant now = clock.instant();
         long id = Db.insert(jdbc, """
                             INSERT INTO photo_submission (school_id, student_id, item_id, submitted_by, media_type, image,
@@ -120,64 +93,6 @@ class PhotoSubmissions {
     private void record(long schoolId, long studentId, long itemId, boolean correct, String answerText, Instant at) {
         responses.recordAll(List.of(new NewResponse(schoolId, studentId, itemId, correct, correct ? 1.0 : 0.0,
                 truncate(answerText, 8000), null, ResponseSource.PHOTO, at)));
-    }
-
-    private PhotoReading read(CurrentUser me, ItemFacts item, byte[] image, String mediaType) {
-        String question = prompts.render("insight/photo-item", Map.of(
-                "itemType", item.type().name(),
-                "stem", item.stem() + (item.options() == null ? "" : "\n" + options(item.options())),
-                "answerKey", item.answerKey()));
-        List<ChatMessage> messages = List.of(
-                SystemMessage.from(prompts.render("insight/photo-reading", Map.of())),
-                UserMessage.from(TextContent.from(question),
-                        ImageContent.from(Base64.getEncoder().encodeToString(image), mediaType)));
-        LlmCall call = LlmCall.of(ModelRole.VISION, me.is(Role.STUDENT) ? Priority.STUDENT : Priority.TEACHER, me.id(),
-                messages).withTemperature(0);
-        return gateway.generate(call, PhotoReading.class, reading -> reading.transcription() == null
-                || reading.transcription().isBlank() ? List.of("transcription is empty") : List.of());
-    }
-
-    private static String options(List<String> options) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < options.size(); i++) {
-            text.append((char) ('A' + i)).append(". ").append(options.get(i)).append('\n');
-        }
-        return text.toString().strip();
-    }
-
-    /** JPEG, PNG or WebP by their first bytes; anything else is refused with 415. */
-    static String mediaType(byte[] image) {
-        if (image.length >= 3 && (image[0] & 0xFF) == 0xFF && (image[1] & 0xFF) == 0xD8 && (image[2] & 0xFF) == 0xFF) {
-            return "image/jpeg";
-        }
-        if (image.length >= 8 && (image[0] & 0xFF) == 0x89 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G') {
-            return "image/png";
-        }
-        if (image.length >= 12 && image[0] == 'R' && image[1] == 'I' && image[2] == 'F' && image[3] == 'F'
-                && image[8] == 'W' && image[9] == 'E' && image[10] == 'B' && image[11] == 'P') {
-            return "image/webp";
-        }
-        throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image-type");
-    }
-
-    /** A JPEG or PNG must decode and be large enough to hold handwriting (WebP is passed on as it is). */
-    private static void checkReadable(byte[] image, String mediaType) {
-        if (mediaType.equals("image/webp")) {
-            return;
-        }
-        BufferedImage decoded;
-        try {
-            decoded = ImageIO.read(new ByteArrayInputStream(image));
-        } catch (IOException | RuntimeException e) {
-            decoded = null;
-        }
-        if (decoded == null) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "image-unreadable");
-        }
-        if (decoded.getWidth() < 64 || decoded.getHeight() < 64) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "image-too-small", decoded.getWidth(),
-                    decoded.getHeight());
-        }
     }
 
     Optional<Submission> find(long id) {

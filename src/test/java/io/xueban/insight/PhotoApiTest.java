@@ -161,6 +161,67 @@ class PhotoApiTest {
         assertThat(SERVER.requests()).isEqualTo(requests);
     }
 
+    @Test
+    void aPhotoAnswersAnOpenItemOfAnAssignmentAndTheTeacherMarksItWithTheSuggestionBeside() throws Exception {
+        SERVER.when("请批改照片", ScriptedModelServer.Reply.of("""
+                {"transcription":"当 a < 0 时，√(a²) = −a","steps":["分类讨论"],"correct":true,"confidence":0.9,
+                 "feedback":"考虑了 a 为负数的情况。"}"""));
+        long open = schools.openItem(school);
+        String teacher = schools.bearer(school.teacher1Name());
+        String student = schools.bearer(school.student1Name());
+        long id = json.readTree(mvc.perform(post("/api/assignments").header(HttpHeaders.AUTHORIZATION, teacher)
+                        .contentType(MediaType.APPLICATION_JSON).content("""
+                                {"classId":%d,"title":"说理题","itemIds":[%d,%d]}""".formatted(school.class1(), open,
+                                school.choiceItem())))
+                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString()).get("id").asLong();
+        mvc.perform(post("/api/assignments/" + id + "/publish").header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isOk());
+        byte[] photo = png(440, 220);
+        String url = "/api/me/tasks/" + id + "/answers/%d/photo";
+
+        // Only open items take photos, only the student's own task, and never a teacher's.
+        mvc.perform(photo(url.formatted(school.choiceItem()), photo, student)).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("assignment-photo-open-items-only"));
+        mvc.perform(photo(url.formatted(open), photo, teacher)).andExpect(status().isForbidden());
+        mvc.perform(photo(url.formatted(open), photo, schools.bearer(school.student2Name()))).andExpect(status().isNotFound());
+        mvc.perform(photo(url.formatted(open), "not an image".getBytes(), student)).andExpect(status().isUnsupportedMediaType());
+
+        mvc.perform(photo(url.formatted(open), photo, student)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.transcription").value("当 a < 0 时，√(a²) = −a"))
+                .andExpect(jsonPath("$.correct").doesNotExist());
+        mvc.perform(post("/api/me/tasks/" + id + "/submit").header(HttpHeaders.AUTHORIZATION, student))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.feedback[0].correct").doesNotExist());
+        int answersBefore = schools.rows("response", school.id());
+
+        mvc.perform(get("/api/assignments/marking?classId=" + school.class1()).header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(jsonPath("$[0].photo").value(true))
+                .andExpect(jsonPath("$[0].answer").value("当 a < 0 时，√(a²) = −a"))
+                .andExpect(jsonPath("$[0].suggestedCorrect").value(true));
+        mvc.perform(get("/api/assignments/%d/answers/%d/%d/photo".formatted(id, school.student1(), open))
+                        .header(HttpHeaders.AUTHORIZATION, teacher))
+                .andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content().bytes(photo));
+        mvc.perform(get("/api/assignments/%d/answers/%d/%d/photo".formatted(id, school.student1(), open))
+                        .header(HttpHeaders.AUTHORIZATION, schools.bearer(school.teacher2Name())))
+                .andExpect(status().isForbidden());
+        // Nothing counted until the teacher marks; then the teacher's mark does.
+        assertThat(schools.rows("response", school.id())).isEqualTo(answersBefore);
+        mvc.perform(post("/api/assignments/%d/answers/%d/%d/mark".formatted(id, school.student1(), open))
+                        .header(HttpHeaders.AUTHORIZATION, teacher).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"correct\":false}"))
+                .andExpect(status().isNoContent());
+        assertThat(schools.rows("response", school.id())).isEqualTo(answersBefore + 1);
+    }
+
+    private org.springframework.test.web.servlet.request.MockMultipartHttpServletRequestBuilder photo(String url, byte[] image,
+            String bearer) {
+        var request = multipart(org.springframework.http.HttpMethod.PUT, url).file(new MockMultipartFile("image", "work.png",
+                "image/png", image));
+        request.header(HttpHeaders.AUTHORIZATION, bearer);
+        return request;
+    }
+
     private ResultActions submit(String user, byte[] image, long itemId, Long studentId) throws Exception {
         var request = multipart("/api/responses/photo")
                 .file(new MockMultipartFile("image", "work.png", "image/png", image))

@@ -140,6 +140,8 @@ class AccessMatrixTest {
         add(cases, "GET", "/api/assignments/marking?classId={class1}", null, "ADMIN_A=200 T1=200 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "POST", "/api/assignments/{assignment}/answers/{student1}/{choiceItem}/mark", "{\"correct\":true}",
                 "ADMIN_A=409 T1=409 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
+        add(cases, "GET", "/api/assignments/{assignment}/answers/{student1}/{choiceItem}/photo", null,
+                "ADMIN_A=404 T1=404 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "POST", "/api/assignments/{draft}/remind", null, "ADMIN_A=409 T1=409 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "POST", "/api/assignments/{draft}/close", null, "ADMIN_A=409 T1=409 T2=403 S1=403 S2=403 ADMIN_B=404 T_B=404 S_B=404");
         add(cases, "GET", "/api/assignments/proposal?from=NEXT_STEPS&classId={class1}", null,

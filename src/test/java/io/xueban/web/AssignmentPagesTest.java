@@ -132,18 +132,16 @@ class AssignmentPagesTest extends PagesTest {
         answer(first, id, own.choiceItem(), "A");
         browser.await(d -> d.findElement(By.id("live-summary")).getText().contains("3 名学生中 1 人已开始作答"));
         answer(second, id, own.choiceItem(), "B");
-        browser.await(d -> d.findElement(By.cssSelector("#live-items [data-item='%d']".formatted(own.choiceItem())))
-                .getText().contains("B（±4）"));
-        assertThat(browser.text("#live-items [data-item='%d']".formatted(own.choiceItem())))
-                .contains("2 人作答，正确率 50%").contains("学生0");
+        String choice = "#live-items [data-item='%d']".formatted(own.choiceItem());
+        browser.await(d -> live(choice).contains("B（±4）") && live(choice).contains("2 人作答，正确率 50%")
+                && live(choice).contains("学生0"));
         answer(third, id, own.choiceItem(), "A");
         answer(third, id, own.fillInItem(), "3");
         mvc.perform(post("/api/me/tasks/" + id + "/submit").header(HttpHeaders.AUTHORIZATION, third))
                 .andExpect(status().isOk());
-        browser.await(d -> d.findElement(By.id("live-summary")).getText().contains("3 人已开始作答，1 人已提交"));
-        assertThat(browser.text("#live-waiting")).contains("所有学生都开始作答了");
-        browser.await(d -> d.findElement(By.cssSelector("#live-items [data-item='%d']".formatted(own.fillInItem())))
-                .getText().contains("1 人作答，正确率 100%"));
+        browser.await(d -> live("#live-summary").contains("3 人已开始作答，1 人已提交")
+                && live("#live-waiting").contains("所有学生都开始作答了"));
+        browser.await(d -> live("#live-items [data-item='%d']".formatted(own.fillInItem())).contains("1 人作答，正确率 100%"));
         browser.screenshot("teacher-live-check");
         browser.assertCleanPage();
         // A teacher walking the room follows it on a phone as well.
@@ -215,6 +213,15 @@ class AssignmentPagesTest extends PagesTest {
             }
             assertThat(states).containsEntry(own.student1Name(), "已提交").containsEntry(missing, "未交").hasSize(2);
         }
+    }
+
+    /**
+     * The text of a part of the live view, read in one step: each live event redraws it, so an
+     * element found a moment ago may be gone.
+     */
+    private String live(String css) {
+        Object text = browser.script("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css);
+        return String.valueOf(text);
     }
 
     private void answer(String bearer, long assignment, long item, String answer) throws Exception {
