@@ -44,12 +44,17 @@ class LiveChecks implements SmartLifecycle {
     /** A stream of the assignment's live view, starting with the view as it is now. */
     SseEmitter subscribe(Assignment assignment) {
         SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
-        Set<SseEmitter> following = subscribers.computeIfAbsent(assignment.id(), id -> ConcurrentHashMap.newKeySet());
-        following.add(emitter);
-        Runnable remove = () -> {
+        // Joining and leaving change the set under the map's lock, so that a follower joining as the
+        // last one leaves is never added to a set already dropped.
+        subscribers.compute(assignment.id(), (id, following) -> {
+            Set<SseEmitter> joined = following == null ? ConcurrentHashMap.newKeySet() : following;
+            joined.add(emitter);
+            return joined;
+        });
+        Runnable remove = () -> subscribers.computeIfPresent(assignment.id(), (id, following) -> {
             following.remove(emitter);
-            subscribers.computeIfPresent(assignment.id(), (id, left) -> left.isEmpty() ? null : left);
-        };
+            return following.isEmpty() ? null : following;
+        });
         emitter.onCompletion(remove);
         emitter.onTimeout(remove);
         emitter.onError(e -> remove.run());
@@ -114,7 +119,10 @@ class LiveChecks implements SmartLifecycle {
         try {
             emitter.send(event);
         } catch (IOException | IllegalStateException e) {
-            subscribers.getOrDefault(id, Set.of()).remove(emitter);
+            subscribers.computeIfPresent(id, (key, following) -> {
+                following.remove(emitter);
+                return following.isEmpty() ? null : following;
+            });
             emitter.completeWithError(e);
         }
     }
