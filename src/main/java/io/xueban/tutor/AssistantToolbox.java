@@ -11,17 +11,20 @@ import io.xueban.lessonplan.LessonPlanDrafts;
 import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
 
-/** What the teacher assistant's tools work with; {@link #toolsFor} makes them for one teacher's request. */
+/**
+ * What the teacher assistant's tools work with (read by {@link AssistantTools}); {@link #toolsFor}
+ * makes the tools for one teacher's request.
+ */
 @Component
 class AssistantToolbox {
 
-    private final AccessPolicy access;
-    private final ClassProfiles profiles;
-    private final KnowledgePoints knowledgePoints;
-    private final Items items;
-    private final MasteryService mastery;
-    private final LessonPlanDrafts lessonPlans;
-    private final AssignmentDrafts assignments;
+    final AccessPolicy access;
+    final ClassProfiles profiles;
+    final KnowledgePoints knowledgePoints;
+    final Items items;
+    final MasteryService mastery;
+    final LessonPlanDrafts lessonPlans;
+    final AssignmentDrafts assignments;
 
     AssistantToolbox(AccessPolicy access, ClassProfiles profiles, KnowledgePoints knowledgePoints, Items items,
             MasteryService mastery, LessonPlanDrafts lessonPlans, AssignmentDrafts assignments) {
@@ -35,6 +38,6 @@ class AssistantToolbox {
     }
 
     AssistantTools toolsFor(CurrentUser me) {
-        return new AssistantTools(me, access, profiles, knowledgePoints, items, mastery, lessonPlans, assignments);
+        return new AssistantTools(me, this);
     }
 }

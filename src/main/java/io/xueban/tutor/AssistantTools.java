@@ -10,14 +10,10 @@ import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import io.xueban.assignment.AssignmentDrafts;
 import io.xueban.curriculum.ItemFacts;
-import io.xueban.curriculum.Items;
 import io.xueban.insight.ClassProfile;
 import io.xueban.insight.ClassProfiles;
-import io.xueban.insight.MasteryService;
 import io.xueban.insight.StudentSnapshot;
-import io.xueban.lessonplan.LessonPlanDrafts;
 import io.xueban.curriculum.KnowledgePoint;
-import io.xueban.curriculum.KnowledgePoints;
 import io.xueban.security.AccessPolicy;
 import io.xueban.security.CurrentUser;
 import io.xueban.system.ApiException;
@@ -31,31 +27,18 @@ import io.xueban.system.ApiException;
 final class AssistantTools {
 
     private final CurrentUser me;
-    private final AccessPolicy access;
-    private final ClassProfiles profiles;
-    private final KnowledgePoints knowledgePoints;
-    private final Items items;
-    private final MasteryService mastery;
-    private final LessonPlanDrafts lessonPlans;
-    private final AssignmentDrafts assignments;
+    private final AssistantToolbox box;
 
-    AssistantTools(CurrentUser me, AccessPolicy access, ClassProfiles profiles, KnowledgePoints knowledgePoints,
-            Items items, MasteryService mastery, LessonPlanDrafts lessonPlans, AssignmentDrafts assignments) {
-        this.lessonPlans = lessonPlans;
-        this.assignments = assignments;
+    AssistantTools(CurrentUser me, AssistantToolbox box) {
         this.me = me;
-        this.access = access;
-        this.profiles = profiles;
-        this.knowledgePoints = knowledgePoints;
-        this.items = items;
-        this.mastery = mastery;
+        this.box = box;
     }
 
     @Tool("班级概况：人数、各知识点平均掌握度、三个层次的人数")
     String classOverview(@P("班级 id") long classId) {
         return guarded(() -> {
-            access.checkClass(me, classId);
-            ClassProfile profile = profiles.profileOf(me.schoolId(), classId, null);
+            box.access.checkClass(me, classId);
+            ClassProfile profile = box.profiles.profileOf(me.schoolId(), classId, null);
             StringBuilder text = new StringBuilder("班级人数：" + profile.students() + "\n");
             profile.knowledgePoints().stream()
                     .sorted(Comparator.comparingDouble(ClassProfile.KnowledgePointProfile::meanMastery))
@@ -71,8 +54,8 @@ final class AssistantTools {
     @Tool("需要关注的学生：在指定知识点上掌握不足的学生及其薄弱点")
     String studentsAtRisk(@P("班级 id") long classId, @P("知识点 id 列表") List<Long> kpIds) {
         return guarded(() -> {
-            access.checkClass(me, classId);
-            List<ClassProfiles.AtRisk> students = profiles.atRisk(me.schoolId(), classId, Set.copyOf(kpIds), null);
+            box.access.checkClass(me, classId);
+            List<ClassProfiles.AtRisk> students = box.profiles.atRisk(me.schoolId(), classId, Set.copyOf(kpIds), null);
             if (students.isEmpty()) {
                 return "没有需要特别关注的学生。";
             }
@@ -87,8 +70,8 @@ final class AssistantTools {
     @Tool("班级在某个知识点上的常见错误（多人选择的错误选项）")
     String misconceptions(@P("班级 id") long classId, @P("知识点 id") long kpId) {
         return guarded(() -> {
-            access.checkClass(me, classId);
-            List<ClassProfile.Misconception> found = profiles.profileOf(me.schoolId(), classId, null).misconceptions()
+            box.access.checkClass(me, classId);
+            List<ClassProfile.Misconception> found = box.profiles.profileOf(me.schoolId(), classId, null).misconceptions()
                     .stream().filter(m -> m.kpIds().contains(kpId)).toList();
             if (found.isEmpty()) {
                 return "这个知识点上没有多人共有的错误选项。";
@@ -103,10 +86,10 @@ final class AssistantTools {
     @Tool("从本校题库为某个知识点组一份课堂检测：按难度由易到难选题，返回题目 id、编码和题干")
     String exitTicket(@P("知识点 id") long kpId, @P("题目数量，1 到 10") int count) {
         return guarded(() -> {
-            if (knowledgePoints.existing(me.schoolId(), List.of(kpId)).isEmpty()) {
+            if (box.knowledgePoints.existing(me.schoolId(), List.of(kpId)).isEmpty()) {
                 throw ApiException.notFound("knowledge-point", kpId);
             }
-            List<ItemFacts> chosen = items.facts(me.schoolId()).stream()
+            List<ItemFacts> chosen = box.items.facts(me.schoolId()).stream()
                     .filter(item -> item.kpIds().contains(kpId))
                     .sorted(Comparator.comparingDouble((ItemFacts item) -> item.difficulty() == null ? 0 : item.difficulty())
                             .thenComparingLong(ItemFacts::id))
@@ -123,9 +106,9 @@ final class AssistantTools {
     @Tool("某位学生的学习情况摘要（用于起草给家长的沟通短信）：掌握较好和较薄弱的知识点")
     String studentSummary(@P("学生 id") long studentId) {
         return guarded(() -> {
-            access.checkStudent(me, studentId);
-            StudentSnapshot snapshot = mastery.snapshot(me.schoolId(), studentId);
-            Map<Long, String> names = knowledgePoints.list(me.schoolId(), null).stream()
+            box.access.checkStudent(me, studentId);
+            StudentSnapshot snapshot = box.mastery.snapshot(me.schoolId(), studentId);
+            Map<Long, String> names = box.knowledgePoints.list(me.schoolId(), null).stream()
                     .collect(Collectors.toMap(KnowledgePoint::id, KnowledgePoint::name));
             List<Map.Entry<Long, StudentSnapshot.KnowledgePointState>> practised = snapshot.knowledgePoints().entrySet()
                     .stream().filter(e -> e.getValue().attempts() > 0 && names.containsKey(e.getKey()))
@@ -145,7 +128,7 @@ final class AssistantTools {
     String draftLessonPlan(@P("班级 id") long classId, @P("课题") String topic, @P("知识点 id 列表") List<Long> kpIds,
             @P("课时（分钟），通常 40 或 45") int minutes) {
         return guarded(() -> {
-            long plan = lessonPlans.draft(me, classId, topic, kpIds, "新授课", minutes);
+            long plan = box.lessonPlans.draft(me, classId, topic, kpIds, "新授课", minutes);
             return "已开始起草教学设计，编号 " + plan + "，几分钟后可在“教学设计”中查看（GET /api/lesson-plans/" + plan + "）。";
         });
     }
@@ -153,7 +136,7 @@ final class AssistantTools {
     @Tool("为老师任教的班级起草一份作业（草稿，不会发给学生；老师在“作业与检测”里检查后发布），返回作业编号")
     String draftAssignment(@P("班级 id") long classId, @P("作业标题") String title, @P("题目 id 列表，来自本校题库") List<Long> itemIds) {
         return guarded(() -> {
-            long id = assignments.draft(me, classId, title, itemIds);
+            long id = box.assignments.draft(me, classId, title, itemIds);
             return "已起草作业（草稿），编号 " + id + "，共 " + itemIds.size() + " 道题。请老师在“作业与检测”页面检查后发布（/assignments/" + id + "）。";
         });
     }
@@ -161,7 +144,7 @@ final class AssistantTools {
     @Tool("某个班级最近布置的作业和检测：编号、标题、类型、状态、学生数")
     String recentAssignments(@P("班级 id") long classId) {
         return guarded(() -> {
-            List<AssignmentDrafts.Summary> recent = assignments.recent(me, classId, 10);
+            List<AssignmentDrafts.Summary> recent = box.assignments.recent(me, classId, 10);
             if (recent.isEmpty()) {
                 return "这个班还没有布置过作业。";
             }
@@ -177,7 +160,7 @@ final class AssistantTools {
     @Tool("总结一份作业或检测的结果：提交人数、未交的学生、平均得分、正确率最低的题目")
     String summariseResults(@P("作业编号") long assignmentId) {
         return guarded(() -> {
-            AssignmentDrafts.ResultsSummary r = assignments.results(me, assignmentId);
+            AssignmentDrafts.ResultsSummary r = box.assignments.results(me, assignmentId);
             return "「" + r.title() + "」：" + r.students() + " 名学生中 " + r.submitted() + " 人已提交（迟交 " + r.late() + " 人）"
                     + (r.missing().isEmpty() ? "，没有未交的学生" : "；未交：" + String.join("、", r.missing()))
                     + (r.meanScore() == null ? "" : "；平均得分 " + Math.round(r.meanScore() * 100) + "%")
