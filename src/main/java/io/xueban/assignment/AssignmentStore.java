@@ -14,8 +14,10 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.xueban.insight.PhotoReader;
+import io.xueban.system.ApiException;
 import io.xueban.system.Db;
 
 /** Assignments, their parts and the students' submissions in the database. */
@@ -264,8 +266,20 @@ class AssignmentStore {
             String feedback) {
     }
 
-    /** Stores the photo answering one item, over an earlier one. */
-    void savePhoto(long id, long studentId, long itemId, PhotoReader.Reading reading, byte[] image, Instant at) {
+    /**
+     * Saves what was read in a photo as the student's answer to the item, and the photo with it
+     * (over earlier ones), in one transaction; 409 if the student handed in meanwhile.
+     */
+    @Transactional
+    void savePhotoAnswer(long id, long studentId, long itemId, PhotoReader.Reading reading, byte[] image, Instant at) {
+        Optional<Submission> submission = submission(id, studentId);
+        if (submission.map(Submission::submittedAt).isPresent()) {
+            throw ApiException.conflict("assignment-submitted", id);
+        }
+        if (submission.isEmpty()) {
+            startSubmission(id, studentId);
+        }
+        saveAnswer(id, studentId, itemId, reading.transcription(), at);
         jdbc.sql("DELETE FROM submission_photo WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
                 .params(id, studentId, itemId).update();
         jdbc.sql("""

@@ -147,12 +147,12 @@ class Tasks {
     }
 
     /**
-     * A photo of written work as the answer to an open item: the vision model reads it first (so
-     * with no model nothing is stored), the reading becomes the saved answer, and the photo and the
-     * mark the model suggests wait for the teacher, who marks. The student sees what was read,
-     * never the suggested mark.
+     * A photo of written work as the answer to an open item: the vision model reads it first, with
+     * no transaction open (a reading takes seconds and must not hold a connection; with no model
+     * nothing is stored), then the reading becomes the saved answer, and the photo and the mark
+     * the model suggests wait for the teacher, who marks. The student sees what was read, never
+     * the suggested mark.
      */
-    @Transactional
     String savePhoto(CurrentUser me, long id, long itemId, byte[] image) {
         Assignment assignment = ownTask(me, id);
         checkAnswerable(assignment);
@@ -162,18 +162,12 @@ class Tasks {
         if (items.findRef(itemId).map(ItemRef::type).orElse(null) != ItemType.OPEN) {
             throw ApiException.badRequest("assignment-photo-open-items-only", itemId);
         }
-        Optional<Submission> submission = store.submission(id, me.id());
-        if (submission.map(Submission::submittedAt).isPresent()) {
+        if (store.submission(id, me.id()).map(Submission::submittedAt).isPresent()) {
             throw ApiException.conflict("assignment-submitted", id);
         }
         PhotoReader.Reading reading = photos.read(me, itemId, image);
-        if (submission.isEmpty()) {
-            store.startSubmission(id, me.id());
-        }
-        Instant now = clock.instant();
-        store.saveAnswer(id, me.id(), itemId, reading.transcription(), now);
-        store.savePhoto(id, me.id(), itemId, reading, image, now);
-        Db.afterCommit(() -> live.changed(id));
+        store.savePhotoAnswer(id, me.id(), itemId, reading, image, clock.instant());
+        live.changed(id);
         return reading.transcription();
     }
 
