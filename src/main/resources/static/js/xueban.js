@@ -266,15 +266,6 @@ const X = (() => {
     return new Date(asUtc.getTime() - zoneOffset(guess) * 60000).toISOString();
   }
 
-  /** An instant as a datetime-local value in the school's zone. */
-  function zonedLocal(value) {
-    if (!value) {
-      return '';
-    }
-    const instant = new Date(value);
-    return new Date(instant.getTime() + zoneOffset(instant) * 60000).toISOString().slice(0, 16);
-  }
-
   /**
    * A choice item's options as radio buttons (single choice) or check boxes (multiple choice),
    * lettered A, B, … and each rendered as Markdown; `chosen` holds the letters ticked.
@@ -320,6 +311,6 @@ const X = (() => {
     container.replaceChildren(...(items && items.length ? items.map(row) : [el('p', {class: 'muted'}, t(emptyKey))]));
   }
 
-  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, zonedInstant, zonedLocal, list, table, tableOf, rowErrors,
+  return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, zonedInstant, list, table, tableOf, rowErrors,
     choices, Problem};
 })();

@@ -161,9 +161,12 @@ class AssignmentResults {
 
     /** The live view: how many have begun and handed in, and per item the share right and the wrong answers by whom. */
     LiveView live(Assignment assignment) {
+        return live(assignment, facts(assignment));
+    }
+
+    private LiveView live(Assignment assignment, Map<Long, ItemFacts> facts) {
         Map<Long, Roster.ClassStudent> students = students(assignment);
         Map<Long, Submission> submissions = store.submissions(assignment.id());
-        Map<Long, ItemFacts> facts = facts(assignment);
         Map<Long, List<SavedAnswer>> byItem = new HashMap<>();
         for (SavedAnswer answer : store.answers(assignment.id(), null)) {
             if (answer.correct() != null || (answer.answer() != null && !answer.answer().isBlank())) {
@@ -202,8 +205,8 @@ class AssignmentResults {
 
     /** 讲评: the items in the order the class found them hard, each with its common wrong answers and passages on them. */
     Review review(CurrentUser me, Assignment assignment) {
-        LiveView live = live(assignment);
         Map<Long, ItemFacts> facts = facts(assignment);
+        LiveView live = live(assignment, facts);
         List<ReviewItem> reviewItems = new ArrayList<>();
         for (LiveItem item : live.items()) {
             ItemFacts fact = facts.get(item.itemId());

@@ -4,12 +4,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,8 +34,8 @@ class AssignmentStore {
     /** When a student sees the right answers: after submitting, after the due time, never. */
     enum ShowAnswers { AFTER_SUBMIT, AFTER_DUE, NEVER }
 
-    /** Some of the students and the items they answer. */
-    record Part(int part, String label, List<Long> itemIds, List<Long> studentIds) {
+    /** Some of the students and the items they answer (students in order, a set so that finding one is quick). */
+    record Part(int part, String label, List<Long> itemIds, Set<Long> studentIds) {
     }
 
     /**
@@ -56,7 +59,7 @@ class AssignmentStore {
     }
 
     /** @param correct marked at submission; null before, and for an open item until a teacher marks it */
-    record SavedAnswer(long studentId, long itemId, String answer, Boolean correct, Instant savedAt) {
+    record SavedAnswer(long studentId, long itemId, String answer, Boolean correct) {
     }
 
     private final JdbcClient jdbc;
@@ -87,7 +90,7 @@ class AssignmentStore {
                     .map(placed -> new Part(placed.part(), placed.label(),
                             jdbc.sql("SELECT item_id FROM assignment_part_item WHERE assignment_id = ? AND part = ? ORDER BY position")
                                     .params(id, placed.part()).query(Long.class).list(),
-                            List.of(studentId)))
+                            Set.of(studentId)))
                     .map(List::of).orElse(List.of());
             return with(a, parts);
         });
@@ -122,8 +125,12 @@ class AssignmentStore {
                 });
         List<Part> parts = new ArrayList<>();
         labels.forEach((part, label) -> parts.add(new Part(part, label, List.copyOf(items.getOrDefault(part, List.of())),
-                List.copyOf(students.getOrDefault(part, List.of())))));
+                orderedSet(students.getOrDefault(part, List.of())))));
         return with(a, parts);
+    }
+
+    static Set<Long> orderedSet(Collection<Long> ids) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(ids));
     }
 
     /** The assignment with these parts, and the items and students of all of them. */
@@ -227,11 +234,11 @@ class AssignmentStore {
     /** The answers saved to the assignment, one student's or (studentId null) everybody's. */
     List<SavedAnswer> answers(long id, Long studentId) {
         return jdbc.sql("""
-                        SELECT student_id, item_id, answer, correct, saved_at FROM submission_answer
+                        SELECT student_id, item_id, answer, correct FROM submission_answer
                         WHERE assignment_id = ? AND (CAST(? AS BIGINT) IS NULL OR student_id = ?)""")
                 .params(id, studentId, studentId)
                 .query((rs, n) -> new SavedAnswer(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                        Db.nullableBoolean(rs, "correct"), Db.instant(rs, "saved_at")))
+                        Db.nullableBoolean(rs, "correct")))
                 .list();
     }
 
@@ -253,17 +260,28 @@ class AssignmentStore {
         }
     }
 
-    void mark(long id, long studentId, long itemId, Boolean correct, Instant at) {
-        if (jdbc.sql("UPDATE submission_answer SET correct = ? WHERE assignment_id = ? AND student_id = ? AND item_id = ?")
-                .params(correct, id, studentId, itemId).update() == 0) {
-            jdbc.sql("INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, correct, saved_at)"
-                    + " VALUES (?, ?, ?, NULL, ?, ?)").params(id, studentId, itemId, correct, Db.utc(at)).update();
-        }
+    /**
+     * Stores the marks of a hand-in in two statements: on the answers saved, and as rows for the
+     * items left unanswered ({@code saved} names the items that have a row).
+     */
+    void markAll(long id, long studentId, Map<Long, Boolean> marks, Set<Long> saved, Instant at) {
+        List<Object[]> updates = new ArrayList<>();
+        List<Object[]> inserts = new ArrayList<>();
+        marks.forEach((item, correct) -> {
+            if (saved.contains(item)) {
+                updates.add(new Object[] {correct, id, studentId, item});
+            } else {
+                inserts.add(new Object[] {id, studentId, item, correct, Db.utc(at)});
+            }
+        });
+        batch.batchUpdate("UPDATE submission_answer SET correct = ? WHERE assignment_id = ? AND student_id = ? AND item_id = ?",
+                updates);
+        batch.batchUpdate("INSERT INTO submission_answer (assignment_id, student_id, item_id, answer, correct, saved_at)"
+                + " VALUES (?, ?, ?, NULL, ?, ?)", inserts);
     }
 
-    /** A photo of written work given as an answer, with the model's reading and suggested mark. */
-    record Photo(long studentId, long itemId, String transcription, boolean suggestedCorrect, double confidence,
-            String feedback) {
+    /** A photo of written work given as an answer, with the mark the model suggests and why. */
+    record Photo(long studentId, long itemId, boolean suggestedCorrect, String feedback) {
     }
 
     /**
@@ -294,11 +312,9 @@ class AssignmentStore {
     Map<String, Photo> photos(long id) {
         Map<String, Photo> photos = new HashMap<>();
         jdbc.sql("""
-                        SELECT student_id, item_id, transcription, suggested_correct, confidence, feedback FROM submission_photo
-                        WHERE assignment_id = ?""")
+                        SELECT student_id, item_id, suggested_correct, feedback FROM submission_photo WHERE assignment_id = ?""")
                 .param(id)
-                .query((rs, n) -> new Photo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getDouble(5),
-                        rs.getString(6)))
+                .query((rs, n) -> new Photo(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), rs.getString(4)))
                 .list().forEach(photo -> photos.put(photo.studentId() + ":" + photo.itemId(), photo));
         return photos;
     }

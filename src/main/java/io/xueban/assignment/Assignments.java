@@ -107,10 +107,11 @@ class Assignments {
         if (hasItems == hasParts) {
             throw ApiException.badRequest(hasItems ? "assignment-items-or-parts" : "assignment-no-items");
         }
-        List<Long> enrolled = roster.studentIdsOf(request.classId());
+        Set<Long> enrolled = AssignmentStore.orderedSet(roster.studentIdsOf(request.classId()));
         List<AssignmentRequest.Part> requested = hasParts ? request.parts()
                 : List.of(new AssignmentRequest.Part(null, request.itemIds(),
-                        request.studentIds() == null || request.studentIds().isEmpty() ? enrolled : request.studentIds()));
+                        request.studentIds() == null || request.studentIds().isEmpty() ? List.copyOf(enrolled)
+                                : request.studentIds()));
         Set<Long> placed = new HashSet<>();
         Set<Long> checkedItems = new HashSet<>();
         List<Part> parts = new ArrayList<>();
@@ -121,7 +122,7 @@ class Assignments {
                     throw ApiException.badRequest("assignment-unknown-item", itemId);
                 }
             }
-            List<Long> students = List.copyOf(new LinkedHashSet<>(part.studentIds()));
+            Set<Long> students = AssignmentStore.orderedSet(part.studentIds());
             for (long student : students) {
                 if (!enrolled.contains(student)) {
                     throw ApiException.forbidden("assignment-student-not-in-class", student);

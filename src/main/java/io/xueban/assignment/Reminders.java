@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +28,7 @@ class Reminders {
     private final MessageSource messages;
     private final ZoneId zone;
 
-    Reminders(Notifications notifications, MessageSource messages, @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+    Reminders(Notifications notifications, MessageSource messages, ZoneId zone) {
         this.notifications = notifications;
         this.messages = messages;
         this.zone = zone;

@@ -13,7 +13,6 @@ import java.util.Locale;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +30,7 @@ class ResultsExport {
     private final MessageSource messages;
     private final ZoneId zone;
 
-    ResultsExport(MessageSource messages, @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+    ResultsExport(MessageSource messages, ZoneId zone) {
         this.messages = messages;
         this.zone = zone;
     }

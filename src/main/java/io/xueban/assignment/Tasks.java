@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +224,7 @@ class Tasks {
         Map<Long, String> saved = new HashMap<>();
         store.answers(assignment.id(), studentId).forEach(a -> saved.put(a.itemId(), a.answer()));
         List<NewResponse> recorded = new ArrayList<>();
+        Map<Long, Boolean> marks = new LinkedHashMap<>();
         int marked = 0;
         int right = 0;
         Map<Long, ItemFacts> facts = items.factsOf(assignment.schoolId(), assignment.itemsOf(studentId));
@@ -237,8 +239,9 @@ class Tasks {
                 recorded.add(new NewResponse(assignment.schoolId(), studentId, itemId, correct, correct ? 1.0 : 0.0, answer,
                         null, ResponseSource.TYPED, now, assignment.id()));
             }
-            store.mark(assignment.id(), studentId, itemId, correct, now);
+            marks.put(itemId, correct);
         }
+        store.markAll(assignment.id(), studentId, marks, saved.keySet(), now);
         boolean late = assignment.dueAt() != null && now.isAfter(assignment.dueAt());
         store.submit(assignment.id(), studentId, now, late, marked == 0 ? null : (double) right / marked);
         Set<Long> points = new LinkedHashSet<>();

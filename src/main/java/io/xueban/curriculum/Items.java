@@ -136,11 +136,7 @@ public class Items {
 
     /** One of the school's items with its content and knowledge points; empty for another school's. */
     public Optional<ItemFacts> findFacts(long schoolId, long id) {
-        if (!schoolOf(id).map(school -> school == schoolId).orElse(false)) {
-            return Optional.empty();
-        }
-        return find(id).map(item -> new ItemFacts(item.id(), item.subjectId(), item.code(), item.type(), item.stem(),
-                item.options(), item.answerKey(), item.explanation(), item.kpIds(), item.bloomLevel(), item.difficulty()));
+        return factsOf(schoolId, List.of(id)).values().stream().findFirst();
     }
 
     /** These items of the school (others are left out), keyed by id in the order asked: two queries for any number. */

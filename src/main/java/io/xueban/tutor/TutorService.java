@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -128,7 +127,7 @@ class TutorService {
             SafetySettingsStore safety, PromptTemplates prompts, KnowledgeRetriever retriever,
             KnowledgeContext knowledgeContext, StudentContexts studentContexts, Items items, AssistantToolbox toolbox,
             LlmGateway gateway, MessageSource messages, PlatformTransactionManager transactions, RequestDoor door, Clock clock,
-            @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+            ZoneId zone) {
         this.door = door;
         this.toolbox = toolbox;
         this.gateway = gateway;

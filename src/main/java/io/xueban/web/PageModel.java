@@ -15,7 +15,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.ui.ModelMap;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -38,7 +37,7 @@ class PageModel {
     private final Problems problems;
     private final ZoneId zone;
 
-    PageModel(PageMessages pageMessages, Problems problems, @Value("${xueban.time-zone:Asia/Shanghai}") ZoneId zone) {
+    PageModel(PageMessages pageMessages, Problems problems, ZoneId zone) {
         this.pageMessages = pageMessages;
         this.problems = problems;
         this.zone = zone;
