@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,8 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * teacher follows the live view over SSE. The app runs in its own JVM on one core
  * ({@code bench.app-core}, default 0) on PostgreSQL ({@code XUEBAN_BENCH_PG_URL}), this driver on
  * another. A first check of {@code bench.warmup-seconds} (60) warms the app up, unmeasured; in the
- * measured one each student starts within the first ten seconds and saves one answer every
- * 6–11 s, then submits. Printed: how far the teacher's view is behind the answers (for each saved answer,
+ * measured one each student starts within the first {@code bench.start-within} (10) seconds and
+ * saves one answer every 6–11 s, then submits. Printed: how far the teacher's view is behind the answers (for each saved answer,
  * from the moment the student had the save confirmed to the first live event that counts it),
  * overall and per 20 s of the check), the students' save and submit times, the size and rate of
  * live events, and the app's CPU.
@@ -53,6 +54,10 @@ public final class LiveCheckBenchmark {
     private static final String APP_CORE = System.getProperty("bench.app-core", "0");
     /** A first check, not measured, of this many seconds; 0 for none. */
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 60);
+    /** Every student's first answer comes within this many seconds of the start (10): 1 for a class that starts at a word. */
+    private static final double START_WITHIN = Double.parseDouble(System.getProperty("bench.start-within", "10"));
+    /** Seconds from the start for which a line per second is printed (answers, waits, the app's CPU); 0 for none. */
+    private static final int PER_SECOND = Integer.getInteger("bench.per-second", 0);
     private static final String ADMIN = "live.admin";
     private static final String PASSWORD = "live-bench-2026-pass";
 
@@ -72,6 +77,10 @@ public final class LiveCheckBenchmark {
         if (System.getProperty("bench.gc-log") != null) {
             // The app's collections with their pauses, to tell a pause from a queue.
             command.add("-Xlog:gc:file=" + System.getProperty("bench.gc-log"));
+        }
+        if (System.getProperty("bench.jfr") != null) {
+            // A flight recording of the app (pauses, lock and I/O waits), to look into a slow second.
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + System.getProperty("bench.jfr"));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.xueban.XuebanApplication",
                 "--server.port=" + port, "--xueban.data-dir=" + data, "--xueban.demo.enabled=false",
@@ -97,12 +106,14 @@ public final class LiveCheckBenchmark {
                 long warmup = start(http, base, teacher, setup, "热身检测");
                 long until = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
                 List<Thread> phones = new ArrayList<>();
+                Random seeds = new Random(20261207L);
                 for (int s = 0; s < students.size(); s++) {
                     String student = students.get(s);
-                    Random random = new Random(-s - 1);
+                    Random random = new Random(seeds.nextLong());
                     phones.add(Thread.ofVirtual().start(() -> answer(http, base, student, warmup, setup, random,
-                            System.nanoTime(), WARMUP_SECONDS / (double) ITEMS, new ConcurrentLinkedQueue<>(),
-                            new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new AtomicInteger())));
+                            System.nanoTime(), WARMUP_SECONDS / 11.0, WARMUP_SECONDS / (double) ITEMS, new ConcurrentLinkedQueue<>(),
+                            new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
+                            new AtomicInteger())));
                 }
                 for (Thread phone : phones) {
                     phone.join();
@@ -119,17 +130,50 @@ public final class LiveCheckBenchmark {
 
             ConcurrentLinkedQueue<Long> confirmed = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<Double> saveMillis = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<long[]> saves = new ConcurrentLinkedQueue<>(); // {confirmed at, nanos waited}
             ConcurrentLinkedQueue<Double> submitMillis = new ConcurrentLinkedQueue<>();
             AtomicInteger failures = new AtomicInteger();
-            System.out.printf("app pid %d; %d students signed in; the check starts%n", app.pid(), students.size());
+            System.out.printf("app pid %d; %d students signed in; the check starts at %s%n", app.pid(), students.size(),
+                    Instant.now());
             long cpuBefore = cpuNanos(app.pid());
             long started = System.nanoTime();
+            // The driver's own hiccups (its collections, or its core taken by PostgreSQL beside it):
+            // a pause here delays the times this side takes, not the app.
+            List<long[]> hiccups = Collections.synchronizedList(new ArrayList<>()); // {at, millis}
+            Thread hiccupMeter = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        long before = System.nanoTime();
+                        Thread.sleep(10);
+                        long over = (System.nanoTime() - before) / 1_000_000 - 10;
+                        if (over >= 50) {
+                            hiccups.add(new long[] {before, over});
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // measured to the end of the check
+                }
+            });
+            long[] cpuEachSecond = new long[PER_SECOND + 1];
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int second = 0; second <= PER_SECOND; second++) {
+                        sleepUntil(started + second * 1_000_000_000L);
+                        cpuEachSecond[second] = cpuNanos(app.pid());
+                    }
+                } catch (Exception e) {
+                    // the figures stop where sampling did
+                }
+            });
             List<Thread> phones = new ArrayList<>();
+            // Each phone's generator seeded from one: the first draws of generators seeded 0, 1, 2, …
+            // lie within a tenth of each other, and put every first answer in the same second.
+            Random seeds = new Random(20261208L);
             for (int s = 0; s < students.size(); s++) {
                 String student = students.get(s);
-                Random random = new Random(s);
+                Random random = new Random(seeds.nextLong());
                 phones.add(Thread.ofVirtual().start(() -> answer(http, base, student, assignment, setup, random, started,
-                        11, confirmed, saveMillis, submitMillis, failures)));
+                        START_WITHIN, 11, confirmed, saveMillis, saves, submitMillis, failures)));
             }
             for (Thread phone : phones) {
                 phone.join();
@@ -137,6 +181,7 @@ public final class LiveCheckBenchmark {
             double took = (System.nanoTime() - started) / 1e9;
             Thread.sleep(2000); // the last live events
             long cpu = cpuNanos(app.pid()) - cpuBefore;
+            hiccupMeter.interrupt();
             teacherPage.interrupt();
 
             List<Long> acks = new ArrayList<>(confirmed);
@@ -166,6 +211,28 @@ public final class LiveCheckBenchmark {
                         window * 20, window * 20 + 20, inWindow.size(), percentile(inWindow, 50), percentile(inWindow, 99),
                         percentile(inWindow, 100));
             }
+            sampler.join();
+            for (int second = 0; second < PER_SECOND; second++) {
+                long from = started + second * 1_000_000_000L;
+                long to = from + 1_000_000_000L;
+                List<Double> waits = new ArrayList<>();
+                for (long[] save : saves) {
+                    if (save[0] >= from && save[0] < to) {
+                        waits.add(save[1] / 1e6);
+                    }
+                }
+                List<Double> behind = new ArrayList<>();
+                for (int n = 0; n < lag.size(); n++) {
+                    if (acks.get(n) >= from && acks.get(n) < to) {
+                        behind.add(lag.get(n));
+                    }
+                }
+                long published = seen.stream().filter(event -> event.at() >= from && event.at() < to).count();
+                System.out.printf(Locale.ROOT, "  %3d s: %4d answers, save p50 %4.0f ms, p99 %5.0f ms; view behind p99 %5.0f ms, "
+                                + "max %5.0f ms; %d events; app CPU %3.0f%%%n", second, waits.size(), percentile(waits, 50),
+                        percentile(waits, 99), percentile(behind, 99), percentile(behind, 100), published,
+                        cpuEachSecond[second + 1] == 0 ? Double.NaN : (cpuEachSecond[second + 1] - cpuEachSecond[second]) / 1e7);
+            }
             JsonNode results = JSON.readTree(get(http, base + "/api/assignments/" + assignment + "/results", teacher));
             System.out.printf(Locale.ROOT, "answering: %d answers saved and %d submissions in %.1f s (%d failed requests); "
                             + "results: %d of %d submitted%n", acks.size(), submitMillis.size(), took, failures.get(),
@@ -177,6 +244,12 @@ public final class LiveCheckBenchmark {
                     percentile(saveMillis, 50), percentile(saveMillis, 99), percentile(submitMillis, 50),
                     percentile(submitMillis, 99));
             double span = seen.size() < 2 ? 1 : (seen.getLast().at() - seen.getFirst().at()) / 1e9;
+            StringBuilder stalls = new StringBuilder();
+            synchronized (hiccups) {
+                hiccups.forEach(h -> stalls.append(stalls.isEmpty() ? "" : ", ").append(h[1]).append(" ms at ")
+                        .append((h[0] - started) / 1_000_000_000L).append(" s"));
+            }
+            System.out.printf("driver stalls of 50 ms or more: %s%n", stalls.isEmpty() ? "none" : stalls);
             System.out.printf(Locale.ROOT, "live events: %d (%.1f per second), last %.0f KB; app CPU %.1f s in %.1f s "
                             + "(%.0f%% of its core), %.2f ms per answer%n", seen.size(), seen.size() / span,
                     seen.isEmpty() ? 0 : seen.getLast().bytes() / 1024.0, cpu / 1e9, took, 100 * cpu / 1e9 / took,
@@ -266,14 +339,15 @@ public final class LiveCheckBenchmark {
     }
 
     /**
-     * One phone: starts within the first tenth of the time, saves an answer every {@code slowest}
-     * × 6/11 to {@code slowest} seconds (four in five right), then submits.
+     * One phone: starts within the first {@code startWithin} seconds, saves an answer every
+     * {@code slowest} × 6/11 to {@code slowest} seconds (four in five right), then submits.
      */
     private static void answer(HttpClient http, String base, String token, long assignment, Setup setup, Random random,
-            long started, double slowest, ConcurrentLinkedQueue<Long> confirmed, ConcurrentLinkedQueue<Double> saveMillis,
-            ConcurrentLinkedQueue<Double> submitMillis, AtomicInteger failures) {
+            long started, double startWithin, double slowest, ConcurrentLinkedQueue<Long> confirmed,
+            ConcurrentLinkedQueue<Double> saveMillis,
+            ConcurrentLinkedQueue<long[]> saves, ConcurrentLinkedQueue<Double> submitMillis, AtomicInteger failures) {
         try {
-            long at = started + (long) (random.nextDouble() * slowest * ITEMS / 11 * 1e9);
+            long at = started + (long) (random.nextDouble() * startWithin * 1e9);
             for (long item : setup.itemIds()) {
                 sleepUntil(at);
                 String choice = random.nextDouble() < 0.8 ? "A" : String.valueOf("BCD".charAt(random.nextInt(3)));
@@ -286,6 +360,7 @@ public final class LiveCheckBenchmark {
                 if (status == 204) {
                     confirmed.add(done);
                     saveMillis.add((done - sent) / 1e6);
+                    saves.add(new long[] {done, done - sent});
                 } else {
                     failures.incrementAndGet();
                 }
