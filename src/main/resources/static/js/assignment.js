@@ -92,8 +92,12 @@
   }
 
   /** Open answers handed in, each marked right or wrong by the teacher. */
+  let suggestionsAwaited = null;
   async function marking() {
     const waiting = await api('GET', `/api/assignments/marking?classId=${classId}&assignmentId=${id}`);
+    // Suggested marks come in the background: look again while some are still being asked for.
+    clearTimeout(suggestionsAwaited);
+    if (waiting.some(answer => answer.suggesting)) suggestionsAwaited = setTimeout(() => guard(marking), 10000);
     document.getElementById('marking-section').hidden = !waiting.length;
     document.getElementById('marking').replaceChildren(...waiting.map(answer => {
       const stem = el('div', {class: 'stem markdown'});
@@ -108,12 +112,14 @@
       });
       const photo = answer.photo ? [
         el('img', {src: `/api/assignments/${id}/answers/${answer.studentId}/${answer.itemId}/photo`, alt: t('class.photo-alt'),
-          style: 'max-width:100%;max-height:20rem'}),
-        el('p', {class: 'muted small'}, t(answer.suggestedCorrect ? 'assignment.suggested-right' : 'assignment.suggested-wrong'),
-          answer.suggestion ? ` ${answer.suggestion}` : '')] : [];
+          style: 'max-width:100%;max-height:20rem'})] : [];
+      const suggestion = answer.suggestedCorrect !== null && answer.suggestedCorrect !== undefined
+        ? el('p', {class: 'muted small suggestion'}, t(answer.suggestedCorrect ? 'assignment.suggested-right' : 'assignment.suggested-wrong'),
+          answer.suggestion ? ` ${answer.suggestion}` : '')
+        : answer.suggesting ? el('p', {class: 'muted small suggestion'}, t('assignment.suggesting')) : null;
       return el('li', {class: 'marking-item', dataset: {student: answer.studentId, item: answer.itemId}},
         el('p', {class: 'muted small'}, `${answer.studentName} · ${answer.code || ''}`), stem,
-        el('p', {}, t(answer.photo ? 'assignment.their-photo' : 'assignment.their-answer')), given, ...photo,
+        el('p', {}, t(answer.photo ? 'assignment.their-photo' : 'assignment.their-answer')), given, ...photo, suggestion,
         el('p', {class: 'muted small'}, t('path.right-answer', answer.answerKey)),
         el('p', {}, el('button', {type: 'button', class: 'mark-right', onclick: () => mark(true)}, t('assignment.mark-right')), ' ',
           el('button', {type: 'button', class: 'secondary mark-wrong', onclick: () => mark(false)}, t('assignment.mark-wrong'))));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -317,6 +318,12 @@ class AssignmentStore {
                 .query((rs, n) -> new Photo(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), rs.getString(4)))
                 .list().forEach(photo -> photos.put(photo.studentId() + ":" + photo.itemId(), photo));
         return photos;
+    }
+
+    /** The items the student answered with a photo. */
+    Set<Long> photoItems(long id, long studentId) {
+        return new HashSet<>(jdbc.sql("SELECT item_id FROM submission_photo WHERE assignment_id = ? AND student_id = ?")
+                .params(id, studentId).query((rs, n) -> rs.getLong(1)).list());
     }
 
     /** The image and its media type, if the student answered the item with a photo. */

@@ -32,11 +32,13 @@ class Marking {
     /**
      * @param photo whether the answer is a photo of written work ({@code answer} is then what the
      *     vision model read in it)
-     * @param suggestedCorrect the model's suggested mark for a photo: a suggestion for the teacher
+     * @param suggestedCorrect the model's suggested mark: a suggestion for the teacher
+     * @param suggestion why, in a sentence
+     * @param suggesting whether a suggestion is still being asked for
      */
     record OpenAnswer(long assignmentId, String title, long studentId, String studentName, long itemId, String code,
             String stem, String answer, String answerKey, Instant submittedAt, boolean photo, Boolean suggestedCorrect,
-            String suggestion) {
+            String suggestion, boolean suggesting) {
     }
 
     private final AssignmentStore store;
@@ -45,11 +47,13 @@ class Marking {
     private final Responses responses;
     private final MasteryService mastery;
     private final AccessPolicy policy;
+    private final Suggestions suggestions;
     private final Clock clock;
 
     Marking(AssignmentStore store, Items items, Roster roster, Responses responses, MasteryService mastery,
-            AccessPolicy policy, Clock clock) {
+            AccessPolicy policy, Suggestions suggestions, Clock clock) {
         this.store = store;
+        this.suggestions = suggestions;
         this.mastery = mastery;
         this.items = items;
         this.roster = roster;
@@ -64,13 +68,23 @@ class Marking {
         Map<Long, String> names = roster.studentNamesOf(classId);
         Map<Long, ItemFacts> facts = new HashMap<>();
         Map<Long, Map<String, AssignmentStore.Photo>> photos = new HashMap<>();
+        Map<Long, Map<String, Suggestions.Suggestion>> typed = new HashMap<>();
         return store.unmarked(classId, assignmentId).stream().map(u -> {
             ItemFacts item = facts.computeIfAbsent(u.itemId(), id -> items.findFacts(me.schoolId(), id).orElseThrow());
-            AssignmentStore.Photo photo = photos.computeIfAbsent(u.assignmentId(), store::photos)
-                    .get(u.studentId() + ":" + u.itemId());
+            String key = u.studentId() + ":" + u.itemId();
+            AssignmentStore.Photo photo = photos.computeIfAbsent(u.assignmentId(), store::photos).get(key);
+            Suggestions.Suggestion suggestion = typed.computeIfAbsent(u.assignmentId(), suggestions::of).get(key);
+            Boolean suggestedCorrect = photo != null ? Boolean.valueOf(photo.suggestedCorrect())
+                    : suggestion == null ? null : suggestion.suggestedCorrect();
+            String why = photo != null ? photo.feedback() : suggestion == null ? null : suggestion.feedback();
+            boolean suggesting = photo == null && suggestion != null && switch (suggestion.state()) {
+                case WAITING, RUNNING -> true;
+                case FAILED -> suggestion.tries() < MarkSuggester.MAX_TRIES;
+                case DONE -> false;
+            };
             return new OpenAnswer(u.assignmentId(), u.title(), u.studentId(), names.get(u.studentId()), u.itemId(),
                     item.code(), item.stem(), u.answer(), item.answerKey(), u.submittedAt(), photo != null,
-                    photo == null ? null : photo.suggestedCorrect(), photo == null ? null : photo.feedback());
+                    suggestedCorrect, why, suggesting);
         }).toList();
     }
 
@@ -88,6 +102,7 @@ class Marking {
         if (!store.markHandedIn(assignment.id(), studentId, itemId, correct)) {
             throw ApiException.conflict("assignment-answer-not-waiting", itemId);
         }
+        suggestions.dropUnfinished(assignment.id(), studentId, itemId);
         List<Long> points = items.findFacts(assignment.schoolId(), itemId).map(ItemFacts::kpIds).orElse(List.of());
         Map<Long, Double> before = mastery.masteryOf(assignment.schoolId(), studentId, points);
         responses.recordAll(List.of(new NewResponse(assignment.schoolId(), studentId, itemId, correct, correct ? 1.0 : 0.0,

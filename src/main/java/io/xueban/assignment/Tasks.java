@@ -74,11 +74,13 @@ class Tasks {
     private final MasteryService mastery;
     private final PhotoReader photos;
     private final LiveChecks live;
+    private final MarkSuggester suggester;
     private final Clock clock;
 
     Tasks(AssignmentStore store, Items items, KnowledgePoints knowledgePoints, Responses responses, MasteryService mastery,
-            PhotoReader photos, LiveChecks live, Clock clock) {
+            PhotoReader photos, LiveChecks live, MarkSuggester suggester, Clock clock) {
         this.photos = photos;
+        this.suggester = suggester;
         this.store = store;
         this.items = items;
         this.knowledgePoints = knowledgePoints;
@@ -207,6 +209,7 @@ class Tasks {
         }
         checkAnswerable(assignment);
         store.reopen(id, me.id());
+        suggester.forget(id, me.id());
         Db.afterCommit(() -> live.changed(id));
         return forStudent(me, id);
     }
@@ -219,12 +222,16 @@ class Tasks {
         Db.afterCommit(() -> live.changed(assignment.id()));
     }
 
-    /** Marks each of the student's saved answers from the key and records it with the mastery update. */
+    /**
+     * Marks each of the student's saved answers from the key and records it with the mastery
+     * update; typed answers to open items wait for the teacher, with a suggested mark asked for.
+     */
     private void handIn(Assignment assignment, long studentId, Instant now) {
         Map<Long, String> saved = new HashMap<>();
         store.answers(assignment.id(), studentId).forEach(a -> saved.put(a.itemId(), a.answer()));
         List<NewResponse> recorded = new ArrayList<>();
         Map<Long, Boolean> marks = new LinkedHashMap<>();
+        List<Long> open = new ArrayList<>();
         int marked = 0;
         int right = 0;
         Map<Long, ItemFacts> facts = items.factsOf(assignment.schoolId(), assignment.itemsOf(studentId));
@@ -233,6 +240,9 @@ class Tasks {
             ItemRef item = Items.ref(assignment.schoolId(), fact);
             String answer = saved.get(itemId);
             Boolean correct = item.type() == ItemType.OPEN ? null : item.mark(answer == null ? "" : answer).orElse(false);
+            if (correct == null && answer != null && !answer.isBlank()) {
+                open.add(itemId);
+            }
             if (correct != null) {
                 marked++;
                 right += correct ? 1 : 0;
@@ -242,6 +252,7 @@ class Tasks {
             marks.put(itemId, correct);
         }
         store.markAll(assignment.id(), studentId, marks, saved.keySet(), now);
+        suggester.request(assignment.id(), studentId, open, now);
         boolean late = assignment.dueAt() != null && now.isAfter(assignment.dueAt());
         store.submit(assignment.id(), studentId, now, late, marked == 0 ? null : (double) right / marked);
         Set<Long> points = new LinkedHashSet<>();
