@@ -14,7 +14,11 @@
   /** Follows a plan being written: htmx's SSE extension holds the connection, this reads its events. */
   function follow() {
     const live = document.getElementById('plan-live');
-    const events = document.getElementById('plan-events');
+    // A connection of its own each time (an error closes it by removing it; a retry follows anew).
+    document.getElementById('plan-events')?.remove();
+    const events = el('div', {id: 'plan-events', 'hx-ext': 'sse', 'sse-swap': 'plan,stage,token,done,error,pending',
+      'sse-close': 'done'}, el('ol', {class: 'stages', id: 'stages'}), el('pre', {class: 'tokens', id: 'tokens', 'aria-live': 'off'}));
+    live.append(events);
     live.hidden = false;
     events.addEventListener('htmx:sseBeforeMessage', event => {
       event.preventDefault(); // the data is JSON, shown as text below, never swapped in as HTML
@@ -44,8 +48,8 @@
           break;
         case 'error':
           events.remove(); // closes the connection
-          flash(data.detail || t('plan.failed'));
-          guard(load);
+          live.hidden = true;
+          guard(load); // shows what happened and the retry
           break;
         case 'pending':
           setTimeout(() => guard(load), 3000);
@@ -63,7 +67,9 @@
     const shownVersion = view.version?.version ?? view.currentVersion;
     const current = shownVersion === view.currentVersion;
     document.getElementById('plan-title').textContent = view.version?.content?.title || view.request.topic || t('plans.untitled');
-    document.getElementById('plan-meta').textContent = t('plan.meta', view.context?.className || '', view.context?.subjectName || '',
+    // A plan not written yet (or failed) has no version to name.
+    document.getElementById('plan-meta').textContent = t(view.currentVersion ? 'plan.meta' : 'plan.meta-unwritten',
+      view.context?.className || '', view.context?.subjectName || '',
       view.request.lessonType, view.request.duration, t(`plan.status.${view.status}`), view.currentVersion);
     const owner = view.teacherId === me;
     const ready = view.status === 'READY' || view.status === 'ACCEPTED';
@@ -72,6 +78,8 @@
     document.getElementById('accept').disabled = view.acceptedVersion === view.currentVersion;
     document.getElementById('export-docx').href = `/api/lesson-plans/${planId}/export?format=docx&version=${shownVersion}`;
     document.getElementById('export-md').href = `/api/lesson-plans/${planId}/export?format=markdown&version=${shownVersion}`;
+    document.getElementById('export-worksheet').href =
+      `/api/lesson-plans/${planId}/export?format=docx&copy=student&version=${shownVersion}`;
     for (const [id, from] of [['assign-check', 'EXIT_TICKET'], ['assign-homework', 'HOMEWORK']]) {
       document.getElementById(id).href = `/assignments/new?classId=${view.classId}&planId=${planId}&from=${from}`;
       document.getElementById(id).hidden = !owner;
@@ -86,13 +94,22 @@
     flagged.textContent = flags.length ? t('plan.flags', flags.join(t('sep.semicolon'))) : '';
     const body = document.getElementById('plan-body');
     if (view.markdown) markdown(body, view.markdown);
-    else body.replaceChildren(el('p', {class: 'muted'}, t(view.status === 'FAILED' ? 'plan.failed-detail' : 'plan.writing', view.failure || '')));
+    else if (view.status === 'FAILED') {
+      // What happened and what to do, and the same request again in one click.
+      const retry = el('button', {type: 'button', id: 'plan-retry', onclick: () => guard(async () => {
+        retry.disabled = true;
+        retry.textContent = t('plan.retrying');
+        render(await api('POST', `/api/lesson-plans/${planId}/retry`));
+        follow();
+      }, () => { retry.disabled = false; retry.textContent = t('plan.retry'); })}, t('plan.retry'));
+      body.replaceChildren(el('p', {class: 'note', id: 'plan-failure'}, view.failureMessage), owner ? el('p', {}, retry) : null);
+    } else body.replaceChildren(el('p', {class: 'muted'}, t('plan.writing')));
     const context = view.context;
     document.getElementById('context-section').hidden = !context;
     if (context) {
       document.getElementById('context').replaceChildren(
         el('p', {}, t('plan.context-points'), context.knowledgePoints.map(k => k.name).join(t('sep.list'))),
-        el('h3', {}, t('plan.sources')),
+        context.sources.length ? el('h3', {}, t('plan.sources')) : null,
         el('ul', {}, context.sources.map(s => el('li', {}, `[${s.label}] ${s.citation}`))));
     }
   }

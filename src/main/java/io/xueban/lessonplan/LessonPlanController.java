@@ -3,6 +3,7 @@ package io.xueban.lessonplan;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.validation.Valid;
@@ -12,6 +13,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -57,10 +60,11 @@ class LessonPlanController {
 
     /**
      * A plan as the API shows it; {@code aiGenerated} and {@code aiLabel} mark it as generated
-     * content, as the labelling rules for AI-generated content ask.
+     * content, as the labelling rules for AI-generated content ask. A failed plan has its
+     * {@code failure} code and a sentence for the teacher on what happened and what to do.
      */
     record PlanView(long id, long classId, long subjectId, long teacherId, LessonPlanStore.Status status, String failure,
-            LessonPlanRequest request, int currentVersion, Integer acceptedVersion, Long libraryDocumentId,
+            String failureMessage, LessonPlanRequest request, int currentVersion, Integer acceptedVersion, Long libraryDocumentId,
             boolean aiGenerated, String aiLabel, Instant createdAt, Instant updatedAt, PlanContextView context,
             VersionView version, String markdown) {
     }
@@ -80,10 +84,12 @@ class LessonPlanController {
     private final LessonPlanEvents events;
     private final LessonTemplates templates;
     private final AccessPolicy access;
+    private final MessageSource messages;
 
     LessonPlanController(LessonPlanService service, LessonPlanVersions versions, LessonPlanStore store,
-            LessonPlanEvents events, LessonTemplates templates, AccessPolicy access) {
+            LessonPlanEvents events, LessonTemplates templates, AccessPolicy access, MessageSource messages) {
         this.service = service;
+        this.messages = messages;
         this.versions = versions;
         this.store = store;
         this.events = events;
@@ -159,6 +165,15 @@ class LessonPlanController {
         emitter.complete();
     }
 
+    @PostMapping("/api/lesson-plans/{id}/retry")
+    @Operation(summary = "Write a failed plan again from the same request (follow it at /events); 409 unless it failed")
+    PlanView retry(CurrentUser me, @PathVariable long id) {
+        LessonPlanStore.Plan plan = owned(me, id);
+        access.checkClass(me, plan.classId());
+        service.retry(me, plan);
+        return get(me, id, null);
+    }
+
     @GetMapping("/api/lesson-plans/{id}/versions")
     @Operation(summary = "Every version of a plan: written, edited by the teacher, or with a section regenerated")
     List<VersionView> versions(CurrentUser me, @PathVariable long id) {
@@ -197,18 +212,27 @@ class LessonPlanController {
     }
 
     @GetMapping("/api/lesson-plans/{id}/export")
-    @Operation(summary = "The plan as DOCX (format=docx) or Markdown (format=markdown), with the AI label")
+    @Operation(summary = "The plan as DOCX (format=docx) or Markdown (format=markdown), with the AI label, visible and in "
+            + "the file's metadata; copy=student gives the students' worksheet: the plan's items without keys")
     ResponseEntity<byte[]> export(CurrentUser me, @PathVariable long id, @RequestParam(defaultValue = "docx") String format,
-            @RequestParam(required = false) Integer version) {
+            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "teacher") String copy) {
         LessonPlanStore.Plan plan = readable(me, id);
         PlanContext context = LessonPlanVersions.ready(plan);
         LessonPlanStore.Version shown = versions.version(plan, version == null ? plan.currentVersion() : version);
         LessonPlanMarkdown.Inputs inputs = versions.inputs(plan, context, shown);
-        String name = "教学设计-" + plan.id() + "-v" + shown.version();
+        boolean students = switch (copy) {
+            case "teacher" -> false;
+            case "student" -> true;
+            default -> throw ApiException.badRequest("unknown-export-copy", copy);
+        };
+        String name = (students ? "学生练习单-" : "教学设计-") + plan.id() + "-v" + shown.version();
+        AiLabel label = new AiLabel("lesson-plan-" + plan.id() + "-v" + shown.version(), name);
         return switch (format) {
-            case "docx" -> file(LessonPlanDocx.write(inputs), name + ".docx",
+            case "docx" -> file(students ? LessonPlanDocx.worksheet(inputs, label) : LessonPlanDocx.write(inputs, label),
+                    name + ".docx",
                     MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
-            case "markdown", "md" -> file(LessonPlanMarkdown.render(inputs).getBytes(StandardCharsets.UTF_8), name + ".md",
+            case "markdown", "md" -> file((label.frontMatter() + (students ? LessonPlanMarkdown.worksheet(inputs)
+                            : LessonPlanMarkdown.render(inputs))).getBytes(StandardCharsets.UTF_8), name + ".md",
                     new MediaType("text", "markdown", StandardCharsets.UTF_8));
             default -> throw ApiException.badRequest("unknown-export-format", format);
         };
@@ -261,17 +285,27 @@ class LessonPlanController {
         return plan;
     }
 
+    /** What a failure means for the teacher, and what to do: known codes have their own sentence. */
+    private String failureMessage(String code) {
+        if (code == null) {
+            return null;
+        }
+        Locale locale = LocaleContextHolder.getLocale();
+        return messages.getMessage("lesson-plan.failure." + code, null,
+                messages.getMessage("lesson-plan.failure.other", null, locale), locale);
+    }
+
     private static VersionView versionView(LessonPlanStore.Version v) {
         return new VersionView(v.version(), v.source(), v.note(), v.createdByName(), v.createdAt(), v.flags(), v.content());
     }
 
-    private static PlanView view(LessonPlanStore.Plan plan, LessonPlanStore.Version version, String markdown) {
+    private PlanView view(LessonPlanStore.Plan plan, LessonPlanStore.Version version, String markdown) {
         PlanContext c = plan.context();
         PlanContextView context = c == null ? null : new PlanContextView(c.className(), c.subjectName(), c.lessonType(),
                 c.duration(), c.knowledgePoints(), c.figures(), c.tiers(),
                 c.sources().stream().map(s -> new SourceView(s.label(), s.documentId(), s.citation())).toList());
         return new PlanView(plan.id(), plan.classId(), plan.subjectId(), plan.teacherId(), plan.status(), plan.failure(),
-                plan.request(), plan.currentVersion(), plan.acceptedVersion(), plan.libraryDocumentId(), true, AI_LABEL,
+                failureMessage(plan.failure()), plan.request(), plan.currentVersion(), plan.acceptedVersion(), plan.libraryDocumentId(), true, AI_LABEL,
                 plan.createdAt(), plan.updatedAt(), context, version == null ? null : versionView(version), markdown);
     }
 }

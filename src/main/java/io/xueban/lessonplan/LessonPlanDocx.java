@@ -31,20 +31,13 @@ final class LessonPlanDocx {
     private LessonPlanDocx() {
     }
 
-    static byte[] write(LessonPlanMarkdown.Inputs in) {
-        try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            XWPFStyles styles = doc.createStyles();
-            style(styles, "Title", "标题", 36);
-            style(styles, "Heading1", "标题 1", 30);
-            style(styles, "Heading2", "标题 2", 26);
-            paragraph(doc, "Title", in.draft().title());
+    /** The teacher's copy: the whole plan, with the items' keys and explanations. */
+    static byte[] write(LessonPlanMarkdown.Inputs in, AiLabel label) {
+        return document(in.draft().title(), label, doc -> {
             PlanContext c = in.context();
             paragraph(doc, null, "班级：" + c.className() + "　学科：" + c.subjectName() + "　课型：" + c.lessonType() + "　课时："
                     + c.duration() + " 分钟");
-            XWPFParagraph label = doc.createParagraph();
-            XWPFRun run = label.createRun();
-            run.setBold(true);
-            run.setText(LessonPlanMarkdown.AI_LABEL);
+            aiLabel(doc);
             for (String flag : in.flags()) {
                 paragraph(doc, null, "注意：" + flag);
             }
@@ -56,11 +49,41 @@ final class LessonPlanDocx {
                     default -> body(doc, LessonPlanMarkdown.body(heading.section(), in));
                 }
             }
+        });
+    }
+
+    /** The students' copy (学生练习单): the plan's items without keys. */
+    static byte[] worksheet(LessonPlanMarkdown.Inputs in, AiLabel label) {
+        return document(in.draft().title() + "（学生练习单）", label, doc -> {
+            aiLabel(doc);
+            LessonPlanMarkdown.worksheetSections(in).forEach((heading, body) -> {
+                paragraph(doc, "Heading1", heading);
+                body(doc, body);
+            });
+        });
+    }
+
+    private static byte[] document(String title, AiLabel label, java.util.function.Consumer<XWPFDocument> content) {
+        try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            XWPFStyles styles = doc.createStyles();
+            style(styles, "Title", "标题", 36);
+            style(styles, "Heading1", "标题 1", 30);
+            style(styles, "Heading2", "标题 2", 26);
+            label.writeTo(doc.getProperties(), title);
+            paragraph(doc, "Title", title);
+            content.accept(doc);
             doc.write(out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The visible label, under the title. */
+    private static void aiLabel(XWPFDocument doc) {
+        XWPFRun run = doc.createParagraph().createRun();
+        run.setBold(true);
+        run.setText(LessonPlanMarkdown.AI_LABEL);
     }
 
     private static void process(XWPFDocument doc, LessonDraft draft) {
@@ -112,8 +135,11 @@ final class LessonPlanDocx {
             }
             if (line.startsWith("### ")) {
                 paragraph(doc, "Heading2", line.substring(4));
+            } else if (line.startsWith("   ")) {
+                // A list entry's next line (an item's options, its key): indented under it.
+                paragraph(doc, null, line.strip()).setIndentationLeft(420);
             } else {
-                paragraph(doc, null, line);
+                paragraph(doc, null, line.stripTrailing());
             }
         }
         flushTable(doc, table);
@@ -136,12 +162,13 @@ final class LessonPlanDocx {
         rows.clear();
     }
 
-    private static void paragraph(XWPFDocument doc, String style, String text) {
+    private static XWPFParagraph paragraph(XWPFDocument doc, String style, String text) {
         XWPFParagraph p = doc.createParagraph();
         if (style != null) {
             p.setStyle(style);
         }
         p.createRun().setText(text);
+        return p;
     }
 
     private static void style(XWPFStyles styles, String id, String name, int halfPoints) {

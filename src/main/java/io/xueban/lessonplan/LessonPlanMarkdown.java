@@ -23,6 +23,30 @@ final class LessonPlanMarkdown {
             Map<Long, ItemFacts> items) {
     }
 
+    /**
+     * The students' copy (学生练习单): the plan's title, its 课堂检测 and 分层作业 items with their
+     * options, and no keys or explanations; the AI label stays.
+     */
+    static String worksheet(Inputs in) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(in.draft().title()).append("（学生练习单）\n\n");
+        md.append("> ").append(AI_LABEL).append("\n\n");
+        worksheetSections(in).forEach((heading, body) -> md.append("## ").append(heading).append("\n\n").append(body)
+                .append("\n\n"));
+        return md.toString().strip() + "\n";
+    }
+
+    /** The sections of the students' copy: 课堂检测 and 分层作业 under the template's headings, without keys. */
+    static Map<String, String> worksheetSections(Inputs in) {
+        Map<String, String> sections = new LinkedHashMap<>();
+        for (LessonTemplates.Heading heading : in.headings()) {
+            if (heading.section() == Section.EXIT_TICKET || heading.section() == Section.HOMEWORK) {
+                sections.put(heading.title(), body(heading.section(), in, false).strip());
+            }
+        }
+        return sections;
+    }
+
     static String render(Inputs in) {
         StringBuilder md = new StringBuilder();
         PlanContext c = in.context();
@@ -48,6 +72,11 @@ final class LessonPlanMarkdown {
     }
 
     static String body(Section section, Inputs in) {
+        return body(section, in, true);
+    }
+
+    /** A section's body; {@code keys}: with the items' answers and explanations (the teacher's copy). */
+    static String body(Section section, Inputs in, boolean keys) {
         LessonDraft d = in.draft();
         PlanContext c = in.context();
         StringBuilder md = new StringBuilder();
@@ -82,17 +111,22 @@ final class LessonPlanMarkdown {
             case EXIT_TICKET -> {
                 int n = 1;
                 for (long id : d.exitTicket().itemIds()) {
-                    md.append(n++).append(". ").append(item(id, in.items())).append('\n');
+                    md.append(n++).append(". ").append(item(id, in.items(), keys)).append('\n');
                 }
                 for (LessonDraft.NewItem item : d.exitTicket().newItems()) {
-                    md.append(n++).append(". 【新编题，未入题库】").append(item.stem().strip()).append("（答案：")
-                            .append(item.answer().strip()).append("；知识点：").append(points(item.kpIds(), c)).append("）\n");
+                    md.append(n++).append(". ");
+                    if (keys) {
+                        md.append("【新编题，未入题库】").append(item.stem().strip()).append("（答案：")
+                                .append(item.answer().strip()).append("；知识点：").append(points(item.kpIds(), c)).append("）\n");
+                    } else {
+                        md.append(item.stem().strip()).append('\n');
+                    }
                 }
             }
             case HOMEWORK -> {
-                tier(md, "BASIC", "基础", d.homework().basic(), in);
-                tier(md, "CORE", "提高", d.homework().core(), in);
-                tier(md, "EXTENDED", "拓展", d.homework().extended(), in);
+                tier(md, "BASIC", "基础", d.homework().basic(), in, keys);
+                tier(md, "CORE", "提高", d.homework().core(), in, keys);
+                tier(md, "EXTENDED", "拓展", d.homework().extended(), in, keys);
             }
             case REFERENCES -> {
                 Map<String, PlanContext.Source> sources = c.sources().stream()
@@ -108,23 +142,48 @@ final class LessonPlanMarkdown {
         return md.toString();
     }
 
-    private static void tier(StringBuilder md, String code, String label, LessonDraft.HomeworkTier tier, Inputs in) {
+    private static void tier(StringBuilder md, String code, String label, LessonDraft.HomeworkTier tier, Inputs in,
+            boolean keys) {
         PlanContext.TierInfo info = in.context().tiers().stream().filter(t -> t.code().equals(code)).findFirst().orElse(null);
         md.append("### ").append(label);
-        if (info != null) {
+        if (info != null && keys) {
             md.append("（").append(info.students()).append(" 名学生，平均掌握度 ").append(info.meanMasteryPercent())
                     .append("%）");
         }
         md.append("\n\n");
         tier.tasks().forEach(t -> md.append("- ").append(t).append('\n'));
-        tier.itemIds().forEach(id -> md.append("- 练习：").append(item(id, in.items())).append('\n'));
+        tier.itemIds().forEach(id -> md.append("- 练习：").append(item(id, in.items(), keys)).append('\n'));
         md.append('\n');
     }
 
-    private static String item(long id, Map<Long, ItemFacts> items) {
+    /**
+     * A bank item as a list entry: its stem (and, for the teacher, its code), the options of a
+     * choice item on the next line, then the key and the explanation for the teacher. Lines after
+     * the first are indented, so they stay in the list entry, and the line before ends in a hard
+     * break (two spaces), so they start a line where it is shown.
+     */
+    private static String item(long id, Map<Long, ItemFacts> items, boolean keys) {
         ItemFacts item = items.get(id);
-        return item == null ? "题目 " + id + "（已不在题库中）"
-                : item.stem().strip().replace('\n', ' ') + "（题库 " + item.code() + "）";
+        if (item == null) {
+            return "题目 " + id + "（已不在题库中）";
+        }
+        StringBuilder text = new StringBuilder(item.stem().strip().replace('\n', ' '));
+        if (keys) {
+            text.append("（题库 ").append(item.code()).append("）");
+        }
+        if (item.options() != null && !item.options().isEmpty()) {
+            text.append("  \n   ");
+            for (int i = 0; i < item.options().size(); i++) {
+                text.append(i == 0 ? "" : "　").append((char) ('A' + i)).append(". ").append(item.options().get(i).strip());
+            }
+        }
+        if (keys) {
+            text.append("  \n   答案：").append(item.answerKey() == null ? "（无）" : item.answerKey().strip());
+            if (item.explanation() != null && !item.explanation().isBlank()) {
+                text.append("；解析：").append(item.explanation().strip().replace('\n', ' '));
+            }
+        }
+        return text.toString();
     }
 
     private static String points(List<Long> ids, PlanContext context) {

@@ -149,6 +149,29 @@ class LessonPlanService implements DisposableBean {
             // The same key in two requests at once: the first one stored is the plan.
             return repeated(store.findByKey(me.id(), idempotencyKey).orElseThrow(), hash);
         }
+        run(me, id, request, points, exemplar);
+        return new Started(id, false);
+    }
+
+    /**
+     * Writes a failed plan again from the same request, under the same id; 409 unless it failed.
+     * The caller has checked that the teacher owns it and still teaches the class.
+     */
+    void retry(CurrentUser me, LessonPlanStore.Plan plan) {
+        if (plan.status() != LessonPlanStore.Status.FAILED) {
+            throw ApiException.conflict("lesson-plan-not-failed", plan.id());
+        }
+        LessonPlanRequest request = plan.request();
+        List<KnowledgePoint> points = resolvePoints(me.schoolId(), request);
+        List<Passage> exemplar = request.exemplarDocumentId() == null ? List.of() : exemplar(me, request, points);
+        if (!store.restart(plan.id())) {
+            throw ApiException.conflict("lesson-plan-not-failed", plan.id()); // another click was first
+        }
+        run(me, plan.id(), request, points, exemplar);
+    }
+
+    private void run(CurrentUser me, long id, LessonPlanRequest request, List<KnowledgePoint> points,
+            List<Passage> exemplar) {
         events.open(id);
         workers.execute(() -> {
             // The plan is a Chinese document (its prompts, headings and figures are): tier names too.
@@ -159,7 +182,6 @@ class LessonPlanService implements DisposableBean {
                 LocaleContextHolder.resetLocaleContext();
             }
         });
-        return new Started(id, false);
     }
 
     private static Started repeated(LessonPlanStore.Plan plan, String hash) {

@@ -85,6 +85,12 @@ class LessonPlanStore {
                 .params(code, Db.utc(now()), id).update();
     }
 
+    /** A failed plan to be written again; false if it is not failed (any more). */
+    boolean restart(long id) {
+        return jdbc.sql("UPDATE lesson_plan SET status = 'GENERATING', failure = NULL, updated_at = ? WHERE id = ? AND status = 'FAILED'")
+                .params(Db.utc(now()), id).update() == 1;
+    }
+
     /** Plans left GENERATING by an instance that stopped: failed, so that their teachers can ask again. */
     int failStale(Duration olderThan) {
         return jdbc.sql("UPDATE lesson_plan SET status = 'FAILED', failure = 'interrupted', updated_at = ?"

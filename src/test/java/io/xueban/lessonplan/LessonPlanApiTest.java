@@ -211,7 +211,7 @@ class LessonPlanApiTest {
     }
 
     @Test
-    void aPlanThatStaysWrongFailsAndSaysWhy() throws Exception {
+    void aPlanThatStaysWrongFailsSaysWhyAndIsWrittenAgainFromTheSameRequest() throws Exception {
         SERVER.when(REQUEST_MARK, ScriptedModelServer.Reply.of(plan(30, List.of("S1"), "板书")));
 
         String events = generate(wang, null, request(45));
@@ -221,6 +221,28 @@ class LessonPlanApiTest {
         JsonNode plan = read("/api/lesson-plans/" + id, wang);
         assertThat(plan.get("status").asString()).isEqualTo("FAILED");
         assertThat(plan.get("version").isNull()).isTrue();
+        assertThat(plan.get("failure").asString()).isEqualTo("llm-invalid-output");
+        assertThat(plan.get("failureMessage").asString()).contains("没有通过检查").contains("重新生成");
+
+        // Written again from the same request by its teacher alone, once the model does better.
+        mvc.perform(post("/api/lesson-plans/" + id + "/retry").header(HttpHeaders.AUTHORIZATION, schools.demoBearer("admin")))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/lesson-plans/" + id + "/retry").header(HttpHeaders.AUTHORIZATION, schools.demoBearer("li.laoshi")))
+                .andExpect(status().isNotFound());
+        SERVER.reset();
+        SERVER.when(REQUEST_MARK, ScriptedModelServer.Reply.of(plan(45, List.of("S1"), "板书")));
+        mvc.perform(post("/api/lesson-plans/" + id + "/retry").header(HttpHeaders.AUTHORIZATION, wang))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("GENERATING"))
+                .andExpect(jsonPath("$.failureMessage").doesNotExist());
+        for (int i = 0; i < 100 && read("/api/lesson-plans/" + id, wang).get("status").asString().equals("GENERATING"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(read("/api/lesson-plans/" + id, wang).get("status").asString()).isEqualTo("READY");
+        assertThat(SERVER.prompts().getFirst()).contains("45");
+        mvc.perform(post("/api/lesson-plans/" + id + "/retry").header(HttpHeaders.AUTHORIZATION, wang))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("lesson-plan-not-failed"));
     }
 
     @Test

@@ -115,6 +115,8 @@ class TeacherPagesTest extends PagesTest {
             return text.contains("勾股定理（第一课时）") ? text : null;
         });
         assertThat(shown).contains("本教学设计由AI辅助生成，请教师审核").contains("情境导入");
+        // The 课堂检测's choice item with its options and key, each on its own line, as a teacher prints it.
+        assertThat(shown).contains("16 的算术平方根是（　　）（题库 I-1）\nA. 4　B. ±4　C. −4　D. 8\n答案：A；解析：16 的算术平方根是非负的 4");
         browser.screenshot("teacher-plan");
         browser.assertCleanPage();
 
@@ -146,6 +148,41 @@ class TeacherPagesTest extends PagesTest {
         assertThat(browser.driver.findElement(By.id("edit-section")).isDisplayed()).isFalse();
         assertThat(browser.driver.findElement(By.id("accept")).isDisplayed()).isFalse();
         assertThat(browser.text("#plan-body")).contains("a² + b² = c²").doesNotContain("拼图验证）");
+        browser.assertCleanPage();
+    }
+
+    @Test
+    void aFailedPlanSaysWhatHappenedAndIsWrittenAgainWithTheSameRequestInOneClick() {
+        TestSchools.School own = schools.create();
+        browser.login(own.teacher1Name(), TestSchools.PASSWORD);
+        long kp = own.kp1();
+        SERVER.when(REQUEST_MARK, ScriptedModelServer.Reply.of("这不是一份教学设计。"));
+        browser.go("/plans/new");
+        browser.find("#plan-topic").sendKeys("勾股定理");
+        new Select(browser.find("#plan-kps")).selectByValue(Long.toString(kp));
+        browser.find("#plan-submit").click();
+
+        // The plan's page says what happened and what to do, in a sentence, not a code.
+        String failure = browser.await(d -> d.findElements(By.id("plan-failure")).isEmpty() ? null
+                : d.findElement(By.id("plan-failure")).getText(), Duration.ofSeconds(60));
+        assertThat(failure).contains("重新生成通常就能成功").doesNotContain("llm-");
+        long planId = jdbc.sql("SELECT MAX(id) FROM lesson_plan WHERE school_id = ?").param(own.id())
+                .query(Long.class).single();
+        assertThat(browser.driver.getCurrentUrl()).endsWith("/plans/" + planId);
+        browser.screenshot("teacher-plan-failed");
+        browser.assertCleanPage();
+
+        // The model behaves again: one click writes the same plan, with nothing typed again.
+        SERVER.reset();
+        SERVER.when(REQUEST_MARK, ScriptedModelServer.Reply.of(plan(kp, List.of(own.choiceItem(), own.fillInItem()))));
+        browser.find("#plan-retry").click();
+        browser.await(d -> d.findElement(By.id("plan-body")).getText().contains("勾股定理（第一课时）"), Duration.ofSeconds(60));
+        assertThat(SERVER.prompts().stream().filter(prompt -> prompt.contains(REQUEST_MARK)).findFirst().orElseThrow())
+                .contains("勾股定理");
+        assertThat(jdbc.sql("SELECT status FROM lesson_plan WHERE id = ?").param(planId).query(String.class).single())
+                .isEqualTo("READY");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM lesson_plan WHERE school_id = ?").param(own.id())
+                .query(Integer.class).single()).isEqualTo(1);
         browser.assertCleanPage();
     }
 
