@@ -6,7 +6,7 @@ const Conversations = (() => {
     const body = el('div', {class: 'body'});
     if (m.role === 'USER') body.textContent = m.content;
     else markdown(body, m.content);
-    const node = el('article', {class: `msg ${m.role === 'USER' ? 'mine' : 'theirs'}`},
+    const node = el('article', {class: `msg ${m.role === 'USER' ? 'mine' : 'theirs'}`, dataset: {message: m.id}},
       el('p', {class: 'muted small'}, `${t(m.role === 'USER' ? 'conversations.student' : 'chat.assistant')} · ${dateTime(m.createdAt)}`
         + (m.status === 'BLOCKED' ? ` · ${t('conversations.blocked')}` : '')), body);
     if (m.category) {
@@ -24,10 +24,21 @@ const Conversations = (() => {
     return node;
   }
 
-  async function transcript(conversation, target) {
+  async function transcript(conversation, target, flaggedId) {
     const page = await api('GET', `/api/conversations/${conversation.id}/messages?limit=200`);
     target.replaceChildren(el('h3', {}, conversation.title || t('chat.untitled', dateTime(conversation.createdAt))),
       el('div', {class: 'chat-log'}, page.messages.slice().reverse().map(message)));
+    // Opened from an alert: straight to the flagged message.
+    const flagged = flaggedId && target.querySelector(`[data-message="${flaggedId}"]`);
+    if (flagged) {
+      flagged.classList.add('flagged');
+      flagged.scrollIntoView({block: 'center'});
+    }
+  }
+
+  /** The conversation an alert points at, opened at the flagged message. */
+  function atMessage(conversationId, messageId, target) {
+    return transcript({id: conversationId, title: t('conversations.flagged-conversation')}, target, messageId);
   }
 
   async function ofStudent(studentId, listElement, target) {
@@ -37,5 +48,5 @@ const Conversations = (() => {
       ' ', el('span', {class: 'muted small'}, dateTime(c.updatedAt))), 'conversations.none');
   }
 
-  return {ofStudent};
+  return {ofStudent, atMessage};
 })();

@@ -9,9 +9,10 @@
       el('span', {class: 'muted small'}, t('home.class-size', c.studentCount))));
   });
   guard(async () => {
-    const alerts = await api('GET', '/api/alerts?limit=8');
+    // The open ones: a resolved alert needs nobody any more.
+    const alerts = await api('GET', '/api/alerts?status=OPEN&limit=8');
     list(document.getElementById('home-alerts'), alerts, a => el('li', {class: `severity-${a.severity.toLowerCase()}`},
-      el('a', {href: `/students/${a.studentId}#conversations`}, a.studentName), ' · ',
+      el('a', {href: `/conversations?alert=${a.id}`}, a.studentName), ' · ',
       t(`category.${a.category}`), ' ', el('span', {class: 'muted small'}, dateTime(a.createdAt))));
   });
   guard(async () => {

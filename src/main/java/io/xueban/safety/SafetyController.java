@@ -6,6 +6,8 @@ import java.util.List;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -87,11 +89,50 @@ class SafetyController {
         return policy(me);
     }
 
+    /** A step of an alert's handling: {@code note} is required to resolve, {@code toUserId} to hand over. */
+    record AlertAction(@NotNull Alerts.Action action, @Size(max = 2000) String note, Long toUserId) {
+    }
+
     @GetMapping("/api/alerts")
-    @Operation(summary = "Alerts about the students I teach (admins: the school's), newest first")
-    List<Alerts.Alert> alerts(CurrentUser me, @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
+    @Operation(summary = "Alerts about the students I teach or handed over to me (admins: the school's), newest first; "
+            + "status=OPEN (not resolved), NEW, ACKNOWLEDGED, RESOLVED or ALL (the default)")
+    List<Alerts.Alert> alerts(CurrentUser me, @RequestParam(defaultValue = "ALL") Alerts.Filter status,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
         access.requireStaff(me);
-        return alerts.visibleTo(me.schoolId(), me.is(Role.ADMIN) ? null : me.id(), limit);
+        return alerts.visibleTo(me.schoolId(), me.is(Role.ADMIN) ? null : me.id(), status, limit);
+    }
+
+    @GetMapping("/api/alerts/{id}")
+    @Operation(summary = "An alert with every step of its handling (who, when, notes)")
+    Alerts.AlertView alert(CurrentUser me, @PathVariable long id) {
+        return alerts.view(visible(me, id));
+    }
+
+    @PostMapping("/api/alerts/{id}/events")
+    @Operation(summary = "Handle an alert: ACKNOWLEDGED (a new one), RESOLVED (with a note), REOPENED, HANDED_OVER "
+            + "(to toUserId, a colleague, who is notified and sees it from then on) or NOTE")
+    Alerts.AlertView act(CurrentUser me, @PathVariable long id, @Valid @RequestBody AlertAction request) {
+        Alerts.Alert alert = alerts.act(me, visible(me, id), request.action(), request.note(), request.toUserId());
+        audit.record(me, "alert." + request.action().name().toLowerCase(java.util.Locale.ROOT), "alert", id,
+                request.toUserId() == null ? null : "to " + request.toUserId());
+        return alerts.view(alert);
+    }
+
+    @GetMapping("/api/alerts/colleagues")
+    @Operation(summary = "The school's staff an alert can be handed over to")
+    List<Alerts.Colleague> colleagues(CurrentUser me) {
+        access.requireStaff(me);
+        return alerts.colleagues(me.schoolId()).stream().filter(c -> c.id() != me.id()).toList();
+    }
+
+    /** An alert the caller may see: about a student they teach, handed over to them, or (admins) the school's. */
+    private Alerts.Alert visible(CurrentUser me, long id) {
+        access.requireStaff(me);
+        Alerts.Alert alert = alerts.find(me.schoolId(), id).orElseThrow(() -> ApiException.notFound("alert", id));
+        if (!me.is(Role.ADMIN) && !java.util.Objects.equals(alert.assignedTo(), me.id())) {
+            access.checkStudent(me, alert.studentId());
+        }
+        return alert;
     }
 
     @GetMapping("/api/notifications")

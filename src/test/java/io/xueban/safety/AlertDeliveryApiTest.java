@@ -6,6 +6,7 @@ import static org.mockito.Mockito.doThrow;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.io.IOException;
@@ -170,6 +171,71 @@ class AlertDeliveryApiTest {
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("teacher1@school.example");
         assertThat(mail.getSubject()).contains("学伴安全提醒").contains("欺凌");
         assertThat(mail.getContent().toString()).contains("一班学生").contains("被欺负");
+    }
+
+    @Test
+    void anAlertIsAcknowledgedHandedOverAndResolvedWithANoteAndEveryStepIsKept() throws Exception {
+        TestSchools.School school = schools.create();
+        String student = schools.bearer(school.student1Name());
+        String teacher = schools.bearer(school.teacher1Name());
+        String colleague = schools.bearer(school.teacher2Name());
+        mvc.perform(post("/api/ai-policy/accept").header(HttpHeaders.AUTHORIZATION, student)).andExpect(status().isOk());
+        long conversation = json.readTree(mvc.perform(post("/api/conversations").header(HttpHeaders.AUTHORIZATION, student)
+                        .contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .andReturn().getResponse().getContentAsString()).get("id").asLong();
+        mvc.perform(asyncDispatch(mvc.perform(post("/api/conversations/" + conversation + "/messages")
+                        .header(HttpHeaders.AUTHORIZATION, student).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"content\":\"I want to die, nobody cares\"}")).andReturn()));
+        JsonNode open = read("/api/alerts?status=NEW", teacher);
+        assertThat(open).hasSize(1);
+        long id = open.get(0).get("id").asLong();
+        assertThat(open.get(0).get("conversationId").asLong()).isEqualTo(conversation);
+        assertThat(open.get(0).get("messageId").isNull()).isFalse();
+        // Who does not teach the student does not see it.
+        mvc.perform(get("/api/alerts/" + id).header(HttpHeaders.AUTHORIZATION, colleague)).andExpect(status().isForbidden());
+        assertThat(read("/api/alerts", colleague)).isEmpty();
+
+        act(id, teacher, "{\"action\":\"RESOLVED\"}").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("alert-note-needed"));
+        act(id, teacher, "{\"action\":\"ACKNOWLEDGED\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.alert.status").value("ACKNOWLEDGED"));
+        act(id, teacher, "{\"action\":\"ACKNOWLEDGED\"}").andExpect(status().isConflict())
+                .andExpect(jsonPath("$.code").value("alert-status-changed"));
+        act(id, teacher, "{\"action\":\"HANDED_OVER\",\"toUserId\":%d}".formatted(school.student2()))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.code").value("alert-hand-over-to-whom"));
+
+        // Handed over: the colleague is told, sees it and resolves it.
+        act(id, teacher, "{\"action\":\"HANDED_OVER\",\"toUserId\":%d,\"note\":\"请心理老师跟进\"}"
+                .formatted(school.teacher2())).andExpect(status().isOk())
+                .andExpect(jsonPath("$.alert.assignedTo").value(school.teacher2()));
+        JsonNode told = read("/api/notifications", colleague);
+        assertThat(told.get(0).get("text").asString()).contains("转交").contains("请心理老师跟进");
+        assertThat(told.get(0).get("link").asString()).isEqualTo("/conversations?alert=" + id);
+        assertThat(read("/api/alerts?status=OPEN", colleague)).hasSize(1);
+        act(id, colleague, "{\"action\":\"RESOLVED\",\"note\":\"已与学生和家长谈过，转介校心理室\"}")
+                .andExpect(status().isOk()).andExpect(jsonPath("$.alert.status").value("RESOLVED"));
+        assertThat(read("/api/alerts?status=OPEN", teacher)).isEmpty();
+        assertThat(read("/api/alerts?status=RESOLVED", teacher)).hasSize(1);
+        act(id, colleague, "{\"action\":\"HANDED_OVER\",\"toUserId\":%d}".formatted(school.teacher1()))
+                .andExpect(status().isConflict()).andExpect(jsonPath("$.code").value("alert-resolved"));
+
+        JsonNode history = read("/api/alerts/" + id, teacher).get("events");
+        assertThat(history).extracting(e -> e.get("action").asString() + " " + e.get("actorName").asString())
+                .containsExactly("ACKNOWLEDGED 一班老师", "HANDED_OVER 一班老师", "RESOLVED 二班老师");
+        assertThat(history.get(2).get("note").asString()).isEqualTo("已与学生和家长谈过，转介校心理室");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE target_type = 'alert' AND target_id = ?").param(id)
+                .query(Integer.class).single()).isEqualTo(3);
+        act(id, teacher, "{\"action\":\"REOPENED\"}").andExpect(jsonPath("$.alert.status").value("ACKNOWLEDGED"));
+    }
+
+    private org.springframework.test.web.servlet.ResultActions act(long id, String bearer, String body) throws Exception {
+        return mvc.perform(post("/api/alerts/" + id + "/events").header(HttpHeaders.AUTHORIZATION, bearer)
+                .contentType(MediaType.APPLICATION_JSON).content(body));
+    }
+
+    private JsonNode read(String url, String bearer) throws Exception {
+        return json.readTree(mvc.perform(get(url).header(HttpHeaders.AUTHORIZATION, bearer)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8));
     }
 
     private void makeDueNow() {

@@ -213,6 +213,8 @@ class AccessMatrixTest {
                 + "\"keywords\":{},\"alertAdmins\":false}",
                 "ADMIN_A=200 T1=403 T2=403 S1=403 S2=403 ADMIN_B=200 T_B=403 S_B=403");
         add(cases, "GET", "/api/alerts", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "GET", "/api/alerts?status=OPEN", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
+        add(cases, "GET", "/api/alerts/colleagues", null, "ADMIN_A=200 T1=200 T2=200 S1=403 S2=403 ADMIN_B=200 T_B=200 S_B=403");
         add(cases, "GET", "/api/ai-policy", null, "ADMIN_A=200 T1=200 T2=200 S1=200 S2=200 ADMIN_B=200 T_B=200 S_B=200");
         add(cases, "GET", "/api/notifications", null, "ADMIN_A=200 T1=200 T2=200 S1=200 S2=200 ADMIN_B=200 T_B=200 S_B=200");
         add(cases, "POST", "/api/conversations", "{}", "ADMIN_A=201 T1=201 T2=201 S1=201 S2=201 ADMIN_B=201 T_B=201 S_B=201");

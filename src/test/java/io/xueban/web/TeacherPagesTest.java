@@ -20,6 +20,7 @@ import org.openqa.selenium.support.ui.Select;
 
 import io.xueban.TestSchools;
 import io.xueban.llm.ScriptedModelServer;
+import io.xueban.system.Db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -184,6 +185,56 @@ class TeacherPagesTest extends PagesTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM lesson_plan WHERE school_id = ?").param(own.id())
                 .query(Integer.class).single()).isEqualTo(1);
         browser.assertCleanPage();
+    }
+
+    @Test
+    void aTeacherAcknowledgesAnAlertReadsTheConversationAtTheFlaggedMessageAndResolvesItWithANote() {
+        TestSchools.School own = schools.create();
+        long conversation = Db.insert(jdbc, """
+                        INSERT INTO conversation (school_id, user_id, assistant, title, created_at, updated_at)
+                        VALUES (?, ?, 'BUDDY', '数学作业', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""", own.id(), own.student1());
+        long flagged = 0;
+        for (int i = 0; i < 12; i++) {
+            long id = Db.insert(jdbc, """
+                            INSERT INTO message (conversation_id, school_id, role, content, status, category, severity, created_at)
+                            VALUES (?, ?, ?, ?, 'COMPLETE', ?, ?, CURRENT_TIMESTAMP)""", conversation, own.id(),
+                    i % 2 == 0 ? "USER" : "ASSISTANT", i == 8 ? "他们天天在群里骂我，我不想去学校了" : "第 " + i + " 条消息",
+                    i == 8 ? "BULLYING" : null, i == 8 ? "MEDIUM" : null);
+            flagged = i == 8 ? id : flagged;
+        }
+        long alert = Db.insert(jdbc, """
+                        INSERT INTO alert (school_id, student_id, message_id, category, severity, excerpt, created_at, updated_at)
+                        VALUES (?, ?, ?, 'BULLYING', 'MEDIUM', '他们天天在群里骂我', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""",
+                own.id(), own.student1(), flagged);
+        browser.login(own.teacher1Name(), TestSchools.PASSWORD);
+        browser.go("/conversations");
+        String item = "[data-alert='" + alert + "']";
+        assertThat(browser.text(item)).contains("一班学生").contains("新提醒");
+
+        browser.find(item + " button[data-action=ACKNOWLEDGED]").click();
+        browser.await(d -> d.findElement(By.cssSelector(item)).getText().contains("处理中"));
+        // The conversation opens at the flagged message, in one click.
+        browser.find(item + " button.link").click();
+        browser.await(d -> !d.findElements(By.cssSelector("#transcript .msg.flagged")).isEmpty());
+        assertThat(browser.text("#transcript .msg.flagged")).contains("他们天天在群里骂我");
+        assertThat(browser.driver.findElements(By.cssSelector("#transcript .msg"))).hasSize(12);
+
+        browser.find(item + " button[data-action=RESOLVED]").click();
+        browser.find(item + " .alert-form textarea").sendKeys("已和学生及家长谈过，班会上处理");
+        browser.screenshot("teacher-alert");
+        browser.find(item + " .alert-form button[type=submit]").click();
+        // Resolved: gone from the open ones, kept with its history.
+        browser.await(d -> d.findElements(By.cssSelector(item)).isEmpty());
+        new Select(browser.find("#alert-filter")).selectByValue("RESOLVED");
+        browser.find(item + " details.alert-history summary").click();
+        browser.await(d -> d.findElement(By.cssSelector(item + " details.alert-history")).getText()
+                .contains("已和学生及家长谈过，班会上处理"));
+        assertThat(browser.text(item + " details.alert-history")).contains("确认收到").contains("处理完毕").contains("一班老师");
+        browser.assertCleanPage();
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+        browser.screenshot("teacher-alert-phone");
+        assertThat(jdbc.sql("SELECT status FROM alert WHERE id = ?").param(alert).query(String.class).single())
+                .isEqualTo("RESOLVED");
     }
 
     @Test
