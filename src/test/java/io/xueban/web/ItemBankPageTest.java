@@ -111,6 +111,7 @@ class ItemBankPageTest extends PagesTest {
         browser.go("/items?subjectId=%d&kpId=%d".formatted(own.subject(), own.kp1()));
         browser.await(d -> cards().size() == 2);
         browser.await(d -> (Long) browser.script("return document.documentElement.scrollWidth") <= 375L);
+        browser.script("arguments[0].scrollIntoView()", card(own.choiceItem()));
         browser.screenshot("teacher-items-phone");
         browser.find("#item-add").click();
         browser.await(d -> (Long) browser.script("return document.documentElement.scrollWidth") <= 375L);
