@@ -89,7 +89,7 @@ class SecurityConfiguration {
                         .requestMatchers("/study", "/study/**").hasRole(Role.STUDENT.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .requestMatchers("/classes/**", "/students/**", "/plans", "/plans/**", "/library",
-                                "/conversations", "/assistant", "/assignments", "/assignments/**").hasAnyRole(Role.TEACHER.name(), Role.ADMIN.name())
+                                "/conversations", "/assistant", "/assignments", "/assignments/**", "/items").hasAnyRole(Role.TEACHER.name(), Role.ADMIN.name())
                         .anyRequest().authenticated())
                 .formLogin(form -> form
                         .loginPage("/login")

@@ -93,6 +93,13 @@ class PageController {
         return "teacher/assignment";
     }
 
+    /** The item bank; routes not listed in the security configuration are checked here. */
+    @GetMapping("/items")
+    String items(CurrentUser me) {
+        access.requireStaff(me);
+        return "teacher/items";
+    }
+
     @GetMapping("/library")
     String library() {
         return "teacher/library";
