@@ -32,7 +32,7 @@
       if (editForm.elements.password.value) change.password = editForm.elements.password.value;
       await api('PATCH', `/api/users/${editing.id}`, change);
       dialog.close();
-      flash(t('users.saved'), 'note');
+      flash(t(change.password ? 'users.saved-password' : 'users.saved'), 'note');
       await load();
     });
   });

@@ -237,6 +237,13 @@ public class Roster {
     @Transactional
     public long createUser(long schoolId, String username, String displayName, Role role, String password,
                            boolean passwordIsHashed) {
+        return createUser(schoolId, username, displayName, role, password, passwordIsHashed, false);
+    }
+
+    /** @param chosenForThem the password was chosen for the account (by an admin, in a roster): its owner changes it at sign-in */
+    @Transactional
+    long createUser(long schoolId, String username, String displayName, Role role, String password,
+                    boolean passwordIsHashed, boolean chosenForThem) {
         if (!passwordIsHashed) {
             rules.check(password, role, username);
         }
@@ -245,10 +252,10 @@ public class Roster {
             throw ApiException.conflict("username-unavailable", username, usernameSuggestion(schoolId, username));
         }
         return Db.insert(jdbc, """
-                        INSERT INTO app_user (school_id, username, display_name, role, password_hash, enabled, created_at)
-                        VALUES (?, ?, ?, ?, ?, TRUE, ?)""",
+                        INSERT INTO app_user (school_id, username, display_name, role, password_hash, enabled, created_at,
+                            password_change_required) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?)""",
                 schoolId, username, displayName, role.name(),
-                passwordIsHashed ? password : passwords.encode(password), Db.utc(clock.instant()));
+                passwordIsHashed ? password : passwords.encode(password), Db.utc(clock.instant()), chosenForThem);
     }
 
     @Transactional
@@ -266,7 +273,9 @@ public class Roster {
             var account = jdbc.sql("SELECT username, role FROM app_user WHERE id = ?").param(id)
                     .query((rs, n) -> Map.entry(rs.getString(1), Role.valueOf(rs.getString(2)))).single();
             rules.check(password, account.getValue(), account.getKey());
-            jdbc.sql("UPDATE app_user SET password_hash = ? WHERE id = ?").params(passwords.encode(password), id).update();
+            // An admin chose it: the owner changes it at their next sign-in in the browser.
+            jdbc.sql("UPDATE app_user SET password_hash = ?, password_change_required = TRUE WHERE id = ?")
+                    .params(passwords.encode(password), id).update();
         }
         // A new password or a disabled account signs the user out everywhere.
         events.publishEvent(new AccountChanged(id, password != null || Boolean.FALSE.equals(enabled)));

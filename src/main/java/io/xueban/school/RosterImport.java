@@ -173,7 +173,8 @@ class RosterImport {
         int assignments = 0;
         for (int i = 0; i < planned.size(); i++) {
             Planned p = planned.get(i);
-            long userId = roster.createUser(admin.schoolId(), p.username(), p.displayName(), p.role(), hashes.get(i), true);
+            long userId = roster.createUser(admin.schoolId(), p.username(), p.displayName(), p.role(), hashes.get(i), true,
+                    true);
             if (p.generatedPassword()) {
                 initialPasswords.add(new Credential(p.username(), p.password()));
             }

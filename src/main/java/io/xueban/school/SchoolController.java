@@ -169,7 +169,7 @@ class SchoolController {
     ResponseEntity<Person> createUser(CurrentUser me, @Valid @RequestBody UserRequest request) {
         policy.requireAdmin(me);
         long id = roster.createUser(me.schoolId(), request.username().strip(), request.displayName().strip(),
-                request.role(), request.password(), false);
+                request.role(), request.password(), false, true);
         audit.record(me, "user.create", "app_user", id, request.username() + " " + request.role());
         return ResponseEntity.created(URI.create("/api/users/" + id)).body(roster.person(id).orElseThrow());
     }

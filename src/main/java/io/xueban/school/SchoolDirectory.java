@@ -4,9 +4,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
+import io.xueban.security.AccountChanged;
 import io.xueban.security.Accounts;
 import io.xueban.security.Memberships;
 import io.xueban.security.Role;
@@ -15,12 +18,23 @@ import io.xueban.security.Role;
 @Component
 class SchoolDirectory implements Accounts, Memberships {
 
-    private static final String ACCOUNT_COLUMNS = "id, school_id, username, display_name, role, password_hash, enabled";
+    private static final String ACCOUNT_COLUMNS = "id, school_id, username, display_name, role, password_hash, enabled, "
+            + "password_change_required";
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    SchoolDirectory(JdbcClient jdbc) {
+    SchoolDirectory(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
+    }
+
+    @Override
+    @Transactional
+    public void changeOwnPassword(long id, String hash) {
+        jdbc.sql("UPDATE app_user SET password_hash = ?, password_change_required = FALSE WHERE id = ?").params(hash, id)
+                .update();
+        events.publishEvent(new AccountChanged(id, true));
     }
 
     @Override
@@ -74,6 +88,6 @@ class SchoolDirectory implements Accounts, Memberships {
     private static Account account(ResultSet rs) throws SQLException {
         return new Account(rs.getLong("id"), rs.getLong("school_id"), rs.getString("username"),
                 rs.getString("display_name"), Role.valueOf(rs.getString("role")), rs.getString("password_hash"),
-                rs.getBoolean("enabled"));
+                rs.getBoolean("enabled"), rs.getBoolean("password_change_required"));
     }
 }

@@ -75,12 +75,13 @@ class ApiTokens {
         Optional<Accounts.Account> account = jdbc.sql("""
                         SELECT t.expires_at, u.id, u.school_id, u.username, u.display_name, u.role, u.password_hash,
                                u.enabled
+                        -- a password to change is the browser's business: programs keep their tokens
                         FROM api_token t JOIN app_user u ON u.id = t.user_id
                         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.enabled""")
                 .params(hash, Db.utc(clock.instant()))
                 .query((rs, n) -> remember(hash, new Accounts.Account(rs.getLong("id"), rs.getLong("school_id"),
                                 rs.getString("username"), rs.getString("display_name"), Role.valueOf(rs.getString("role")),
-                                rs.getString("password_hash"), rs.getBoolean("enabled")),
+                                rs.getString("password_hash"), rs.getBoolean("enabled"), false),
                         Db.instant(rs, "expires_at"), now))
                 .optional();
         if (account.isEmpty()) {

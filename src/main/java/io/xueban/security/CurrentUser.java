@@ -17,6 +17,11 @@ public record CurrentUser(long id, long schoolId, String username, String displa
                 ? Optional.of(details.user()) : Optional.empty();
     }
 
+    /** Whether the browser session must change its password before anything else (one chosen for its owner). */
+    public static boolean passwordChangeRequired(jakarta.servlet.http.HttpSession session) {
+        return session != null && session.getAttribute(PasswordChange.REQUIRED) != null;
+    }
+
     public boolean is(Role candidate) {
         return role == candidate;
     }

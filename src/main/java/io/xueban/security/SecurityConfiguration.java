@@ -65,7 +65,8 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, ApiTokens tokens, Problems problems,
                                     AuthenticationManager authenticationManager, SignOuts signOuts,
-                                    OperationsSettings operations, KnownDevices devices) throws Exception {
+                                    OperationsSettings operations, KnownDevices devices,
+                                    PasswordChange passwordChange) throws Exception {
         // Machine clients get problem+json; people in a browser get the login page.
         RequestMatcher api = new OrRequestMatcher(ApiPaths.PATTERNS.stream()
                 .<RequestMatcher>map(pattern -> pathPattern(pattern)).toList());
@@ -97,9 +98,16 @@ class SecurityConfiguration {
                         // The session remembers when it signed in, so that a later sign-out everywhere ends it;
                         // the browser is known to the account from now on.
                         .successHandler((request, response, authentication) -> {
+                            long userId = ((AccountDetails) authentication.getPrincipal()).user().id();
                             signOuts.signedIn(request.getSession());
-                            devices.remember(((AccountDetails) authentication.getPrincipal()).user().id(), request, response);
-                            afterLogin.onAuthenticationSuccess(request, response, authentication);
+                            devices.remember(userId, request, response);
+                            // A password chosen for them (an admin's, a roster's) is changed first.
+                            passwordChange.signedIn(request.getSession(), userId);
+                            if (passwordChange.required(request.getSession(false))) {
+                                response.sendRedirect(PasswordChange.PAGE);
+                            } else {
+                                afterLogin.onAuthenticationSuccess(request, response, authentication);
+                            }
                         })
                         .failureHandler((request, response, e) -> response.sendRedirect(
                                 e instanceof LoginThrottledException ? "/login?locked" : "/login?error")))
@@ -116,7 +124,8 @@ class SecurityConfiguration {
                         // People in a browser get the error page, which says so in words.
                         .defaultAccessDeniedHandlerFor(new AccessDeniedHandlerImpl(), AnyRequestMatcher.INSTANCE))
                 .addFilterBefore(new BearerTokenFilter(tokens, operations, problems), UsernamePasswordAuthenticationFilter.class)
-                .addFilterAfter(new SignOuts.Filter(signOuts, problems, api), BearerTokenFilter.class);
+                .addFilterAfter(new SignOuts.Filter(signOuts, problems, api), BearerTokenFilter.class)
+                .addFilterAfter(new PasswordChange.Gate(passwordChange, problems, api), SignOuts.Filter.class);
         return http.build();
     }
 }

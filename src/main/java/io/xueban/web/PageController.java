@@ -43,6 +43,13 @@ class PageController {
         return "account";
     }
 
+    /** Changing one's password; where a session goes first when its password was chosen by someone else. */
+    @GetMapping("/account/password")
+    String password(jakarta.servlet.http.HttpSession session, org.springframework.ui.Model model) {
+        model.addAttribute("passwordRequired", CurrentUser.passwordChangeRequired(session));
+        return "account-password";
+    }
+
     // Teachers (and administrators, who see the whole school)
 
     @GetMapping("/classes/{id}")

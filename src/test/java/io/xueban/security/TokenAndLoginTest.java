@@ -258,6 +258,52 @@ class TokenAndLoginTest {
     }
 
     @Test
+    void aUserChangesTheirOwnPasswordThisSessionGoesOnAndEveryOtherSignInEnds() throws Exception {
+        String token = issue(school.teacher1Name(), TestSchools.PASSWORD);
+        MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
+                        .param("username", school.teacher1Name()).param("password", TestSchools.PASSWORD))
+                .andReturn().getRequest().getSession();
+        String fresh = "a-sentence-only-i-know-2026";
+
+        changePassword(session, "not-my-password", fresh).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("password-wrong"));
+        changePassword(session, TestSchools.PASSWORD, "short").andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("password-length"));
+        changePassword(session, TestSchools.PASSWORD, TestSchools.PASSWORD).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.code").value("password-unchanged"));
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token)).andExpect(status().isOk());
+
+        changePassword(session, TestSchools.PASSWORD, fresh).andExpect(status().isNoContent());
+
+        mvc.perform(get("/api/classes").session(session)).andExpect(status().isOk());
+        mvc.perform(get("/api/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + token))
+                .andExpect(status().isUnauthorized()).andExpect(jsonPath("$.code").value("invalid-token"));
+        mvc.perform(tokenRequest(school.teacher1Name(), TestSchools.PASSWORD)).andExpect(status().isUnauthorized());
+        issue(school.teacher1Name(), fresh);
+    }
+
+    @Test
+    void guessingTheCurrentPasswordIsThrottledLikeASignIn() throws Exception {
+        MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
+                        .param("username", school.student1Name()).param("password", TestSchools.PASSWORD))
+                .andReturn().getRequest().getSession();
+        int refused = 0;
+        for (int i = 0; i < 10 && refused == 0; i++) {
+            int status = changePassword(session, "guess-" + i, "a-long-new-password-1").andReturn().getResponse().getStatus();
+            refused = status == 429 ? i : 0;
+        }
+        assertThat(refused).as("throttled after a few guesses").isBetween(2, 9);
+        changePassword(session, TestSchools.PASSWORD, "a-long-new-password-1").andExpect(status().isTooManyRequests())
+                .andExpect(jsonPath("$.code").value("login-throttled"));
+    }
+
+    private org.springframework.test.web.servlet.ResultActions changePassword(MockHttpSession session, String current,
+            String next) throws Exception {
+        return mvc.perform(post("/api/me/password").session(session).with(csrf()).contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("currentPassword", current, "newPassword", next))));
+    }
+
+    @Test
     void anAdminSignsAUserOutWithoutChangingTheirPassword() throws Exception {
         String token = issue(school.student1Name(), TestSchools.PASSWORD);
         MockHttpSession session = (MockHttpSession) mvc.perform(post("/login").with(csrf())
