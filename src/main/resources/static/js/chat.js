@@ -14,7 +14,9 @@
   function bubble(role, text, status) {
     const body = el('div', {class: 'body'});
     const node = el('article', {class: `msg ${role === 'USER' ? 'mine' : 'theirs'}`, dataset: {status: status || ''}},
-      el('h3', {class: 'visually-hidden'}, t(role === 'USER' ? 'chat.you' : 'chat.assistant')), body);
+      el('h3', {class: 'visually-hidden'}, t(role === 'USER' ? 'chat.you' : 'chat.assistant')),
+      // Every reply says it is the AI's, where it is read (the labelling rules for generated content).
+      role === 'USER' ? null : el('p', {class: 'ai-mark small'}, t('chat.ai-mark')), body);
     if (role === 'USER') body.textContent = text;
     else markdown(body, text);
     if (status === 'BLOCKED') node.append(el('p', {class: 'muted small'}, t('chat.blocked')));
@@ -79,6 +81,7 @@
     };
     try {
       await stream(`/api/conversations/${conversationId}/messages`, {body: {content}, on: {
+        break: d => { log.insertBefore(el('p', {class: 'note small break-reminder', role: 'status'}, t('chat.break', d.minutes)), reply); },
         queued: d => { status.textContent = d.ahead > 0 ? t('chat.queued', d.ahead) : t('chat.thinking'); },
         token: d => { status.textContent = ''; text += d.text; render(); },
         reply: d => { status.textContent = ''; text = d.text; render(); },

@@ -23,6 +23,8 @@ import jakarta.validation.constraints.Size;
  * @param supportContacts who a student in distress is pointed to, shown as written
  * @param keywords phrases per category that flag a message on their own
  * @param alertAdmins whether admins receive alerts too (teachers of the student's classes always do)
+ * @param breakAfterMinutes a student chatting this long without a pause is reminded to take a break
+ *     (0: never; left out of a change: {@link #DEFAULT_BREAK_AFTER})
  */
 public record SafetySettings(
         @NotNull Strictness strictness,
@@ -33,7 +35,14 @@ public record SafetySettings(
         @Min(0) @Max(100) int answerAfter,
         @NotNull @Size(max = 20) List<@Size(max = 200) String> supportContacts,
         @NotNull Map<Category, @Size(max = 500) List<@Size(min = 1, max = 50) String>> keywords,
-        boolean alertAdmins) {
+        boolean alertAdmins,
+        @Min(0) @Max(600) Integer breakAfterMinutes) {
+
+    public static final int DEFAULT_BREAK_AFTER = 120;
+
+    public SafetySettings {
+        breakAfterMinutes = breakAfterMinutes == null ? DEFAULT_BREAK_AFTER : breakAfterMinutes;
+    }
 
     public enum Strictness { LOW, MEDIUM, HIGH }
 

@@ -71,7 +71,7 @@ public class SafetySettingsStore {
                 "my home address"));
         return new SafetySettings(SafetySettings.Strictness.MEDIUM, 100, "22:00", "06:00", 180, 3,
                 List.of("学校心理辅导室（找班主任或心理老师）", "全国心理援助热线 12356", "紧急情况请立即拨打 110 或 120"),
-                keywords, false);
+                keywords, false, SafetySettings.DEFAULT_BREAK_AFTER);
     }
 
     /** The defaults with the configured quiet hours. */
@@ -79,7 +79,7 @@ public class SafetySettingsStore {
         SafetySettings d = defaults();
         return new SafetySettings(d.strictness(), d.dailyCap(), quietHours == null ? null : quietHours[0],
                 quietHours == null ? null : quietHours[1], d.retentionDays(), d.answerAfter(), d.supportContacts(),
-                d.keywords(), d.alertAdmins());
+                d.keywords(), d.alertAdmins(), d.breakAfterMinutes());
     }
 
     public SafetySettings of(long schoolId) {
@@ -92,7 +92,8 @@ public class SafetySettingsStore {
                         rs.getInt("daily_cap"), rs.getString("quiet_start"), rs.getString("quiet_end"),
                         rs.getInt("retention_days"), rs.getInt("answer_after"),
                         json.readValue(rs.getString("support_contacts"), STRINGS),
-                        json.readValue(rs.getString("keywords"), KEYWORDS), rs.getBoolean("alert_admins")))
+                        json.readValue(rs.getString("keywords"), KEYWORDS), rs.getBoolean("alert_admins"),
+                        rs.getInt("break_after_minutes")))
                 .optional()
                 .orElseGet(this::schoolDefaults);
     }
@@ -110,19 +111,20 @@ public class SafetySettingsStore {
         }
         Object[] values = {settings.strictness().name(), settings.dailyCap(), settings.quietStart(), settings.quietEnd(),
                 settings.retentionDays(), settings.answerAfter(), json.writeValueAsString(settings.supportContacts()),
-                json.writeValueAsString(settings.keywords()), settings.alertAdmins(), adminId, Db.utc(clock.instant()),
-                schoolId};
+                json.writeValueAsString(settings.keywords()), settings.alertAdmins(), settings.breakAfterMinutes(), adminId,
+                Db.utc(clock.instant()), schoolId};
         int updated = jdbc.sql("""
                         UPDATE safety_settings SET strictness = ?, daily_cap = ?, quiet_start = ?, quiet_end = ?,
                             retention_days = ?, answer_after = ?, support_contacts = ?, keywords = ?, alert_admins = ?,
-                            updated_by = ?, updated_at = ?
+                            break_after_minutes = ?, updated_by = ?, updated_at = ?
                         WHERE school_id = ?""")
                 .params(values).update();
         if (updated == 0) {
             jdbc.sql("""
                             INSERT INTO safety_settings (strictness, daily_cap, quiet_start, quiet_end, retention_days,
-                                answer_after, support_contacts, keywords, alert_admins, updated_by, updated_at, school_id)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+                                answer_after, support_contacts, keywords, alert_admins, break_after_minutes, updated_by,
+                                updated_at, school_id)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
                     .params(values).update();
         }
         cache.invalidate(schoolId);

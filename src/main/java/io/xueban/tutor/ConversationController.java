@@ -73,9 +73,12 @@ class ConversationController {
     private final Items items;
     private final ReplyPacing pacing;
 
+    private final Breaks breaks;
+
     ConversationController(ConversationStore store, TutorService tutor, LlmGateway gateway, Moderation moderation,
-            Problems problems, AccessPolicy access, AuditLog audit, Items items, ReplyPacing pacing) {
+            Problems problems, AccessPolicy access, AuditLog audit, Items items, ReplyPacing pacing, Breaks breaks) {
         this.items = items;
+        this.breaks = breaks;
         this.pacing = pacing;
         this.store = store;
         this.tutor = tutor;
@@ -137,7 +140,8 @@ class ConversationController {
     }
 
     @PostMapping(path = "/api/conversations/{id}/messages", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Send a message and stream the reply (SSE: message, token, done | reply | blocked | error)")
+    @Operation(summary = "Send a message and stream the reply (SSE: message, token, done | reply | blocked | error; "
+            + "break first when a student has chatted long enough without a pause to be reminded to rest)")
     SseEmitter send(CurrentUser me, @PathVariable long id, @Valid @RequestBody NewMessage request) {
         ConversationStore.Conversation conversation = store.find(id)
                 .filter(c -> c.userId() == me.id())
@@ -146,6 +150,8 @@ class ConversationController {
         TutorService.Begun turn = tutor.begin(me, conversation, request.content().strip());
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
         Locale locale = LocaleContextHolder.getLocale();
+        // A student chatting for a long time without a pause is reminded to take a break (the school sets how long).
+        breaks.due(me).ifPresent(minutes -> send(emitter, "break", Map.of("minutes", minutes)));
         if (turn instanceof TutorService.Answered answered) {
             send(emitter, "message", Map.of("userMessageId", answered.userMessageId(), "replyId", answered.replyId()));
             send(emitter, "reply", Map.of("messageId", answered.replyId(), "text", answered.reply(),

@@ -166,6 +166,14 @@ class ConversationStore {
     }
 
     /** Messages the user sent since a moment (the daily cap). */
+    /** When the user sent their messages since then, newest first. */
+    List<Instant> sentTimes(long userId, Instant since) {
+        return jdbc.sql("""
+                        SELECT m.created_at FROM message m JOIN conversation c ON c.id = m.conversation_id
+                        WHERE c.user_id = ? AND m.role = 'USER' AND m.created_at >= ? ORDER BY m.created_at DESC""")
+                .params(userId, Db.utc(since)).query((rs, n) -> Db.instant(rs, "created_at")).list();
+    }
+
     int sentSince(long userId, Instant since) {
         return jdbc.sql("""
                         SELECT COUNT(*) FROM message m JOIN conversation c ON c.id = m.conversation_id

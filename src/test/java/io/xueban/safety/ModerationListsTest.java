@@ -45,7 +45,7 @@ class ModerationListsTest {
     @Test
     void aSchoolsOwnPhraseListIsWhatCounts() {
         SafetySettings strict = new SafetySettings(DEFAULTS.strictness(), 100, null, null, 180, 3, List.of(),
-                java.util.Map.of(Category.BULLYING, List.of("给我交保护费")), false);
+                java.util.Map.of(Category.BULLYING, List.of("给我交保护费")), false, null);
         assertThat(Moderation.byLists(strict, "他又让我给我交保护费").category()).isEqualTo(Category.BULLYING);
         assertThat(Moderation.byLists(strict, "我想自杀").flagged()).as("not in this school's lists").isFalse();
     }

@@ -200,6 +200,37 @@ class BuddyChatApiTest {
     }
 
     @Test
+    void aStudentChattingTwoHoursWithoutAPauseIsRemindedToTakeABreakOnceInHalfAnHour() throws Exception {
+        acceptPolicy(student);
+        long conversation = conversation(student);
+        // Two hours and five minutes of questions, one every ten minutes.
+        for (int minutesAgo = 125; minutesAgo > 0; minutesAgo -= 10) {
+            jdbc.sql("""
+                            INSERT INTO message (conversation_id, school_id, role, content, status, created_at)
+                            VALUES (?, ?, 'USER', '再问一个', 'COMPLETE', ?)""")
+                    .params(conversation, school.id(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                            .minusMinutes(minutesAgo)).update();
+        }
+
+        String events = chat(student, conversation, "这道题还是不会");
+        assertThat(events).contains("event:break").contains("\"minutes\":125");
+        assertThat(chat(student, conversation, "再讲一遍")).as("not again so soon").doesNotContain("event:break");
+
+        // Another student who paused for half an hour in between is not reminded.
+        String other = schools.bearer(schools.moreStudents(school, 1).getFirst());
+        acceptPolicy(other);
+        long theirs = conversation(other);
+        for (int minutesAgo : new int[] {130, 100, 40, 30, 20, 10}) {
+            jdbc.sql("""
+                            INSERT INTO message (conversation_id, school_id, role, content, status, created_at)
+                            VALUES (?, ?, 'USER', '问题', 'COMPLETE', ?)""")
+                    .params(theirs, school.id(), java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                            .minusMinutes(minutesAgo)).update();
+        }
+        assertThat(chat(other, theirs, "下一题")).doesNotContain("event:break");
+    }
+
+    @Test
     void conversationsPastTheRetentionPeriodArePurged() throws Exception {
         acceptPolicy(student);
         long conversation = conversation(student);

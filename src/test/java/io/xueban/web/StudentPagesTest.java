@@ -62,6 +62,9 @@ class StudentPagesTest extends PagesTest {
         browser.await(d -> lastReply().contains("把你的猜想写下来，我们一起检验"));
         // Maths rendered by KaTeX, its TeX kept for copying.
         assertThat(browser.driver.findElements(By.cssSelector(".msg.theirs .katex"))).isNotEmpty();
+        // Every reply is visibly the AI's; the student's own words are not marked.
+        assertThat(browser.text(".msg.theirs .ai-mark")).isEqualTo("AI 生成 · 仅供参考");
+        assertThat(browser.driver.findElements(By.cssSelector(".msg.mine .ai-mark"))).isEmpty();
         // Shown safely: the link's words stay as text, nothing to click, no image, nothing ran.
         browser.await(d -> lastReply().contains("点这里看答案"));
         assertThat(browser.driver.findElements(By.cssSelector(".msg a, .msg img, .msg script, .msg [onerror]"))).isEmpty();
