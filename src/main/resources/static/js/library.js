@@ -22,7 +22,8 @@
       el('thead', {}, el('tr', {}, ['library.title', 'library.kind', 'library.author', 'library.status', 'library.added', '']
         .map(k => el('th', {scope: 'col'}, k ? t(k) : '')))),
       el('tbody', {}, rows.map(d => el('tr', {dataset: {document: d.id}},
-        el('td', {}, d.title, d.visibility === 'PRIVATE' ? el('span', {class: 'badge'}, t('library.private')) : null),
+        el('td', {}, d.status === 'READY' ? el('a', {href: `/library/documents/${d.id}`}, d.title) : d.title,
+          d.visibility === 'PRIVATE' ? el('span', {class: 'badge'}, t('library.private')) : null),
         el('td', {}, t(`kind.${d.kind}`)), el('td', {}, d.author || ''), el('td', {}, status(d)), el('td', {}, dateTime(d.createdAt)),
         el('td', {}, d.ownerId === me || admin ? el('button', {type: 'button', class: 'link', 'aria-label': t('library.delete-named', d.title),
           onclick: () => guard(async () => {
@@ -82,7 +83,9 @@
     const found = await api('GET', `/api/knowledge/search?${query}`);
     list(document.getElementById('results'), found.results, r => el('li', {class: 'card'},
       el('p', {}, el('cite', {}, r.label)), el('p', {class: 'excerpt'}, r.text),
-      el('p', {class: 'muted small'}, t('library.matched', r.matchedBy, r.score.toFixed(3)))), 'library.no-results');
+      el('p', {class: 'muted small'}, t('library.matched', r.matchedBy, r.score.toFixed(3)), ' · ',
+        el('a', {href: `/library/documents/${r.citation.documentId}?chunk=${r.chunkId}`, class: 'read-whole'},
+          t('library.read-whole')))), 'library.no-results');
   });
 
   if (admin) {

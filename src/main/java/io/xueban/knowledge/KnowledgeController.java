@@ -158,6 +158,36 @@ class KnowledgeController {
         }
     }
 
+    /** A passage as the reader shows it, in the document's order. */
+    record PassageView(long chunkId, String headingPath, Integer page, String text) {
+    }
+
+    @GetMapping("/documents/{id}/passages")
+    @Operation(summary = "The whole document as read for the library, passage by passage in order (to read it, "
+            + "or open it at a passage a search found)")
+    List<PassageView> passages(CurrentUser me, @PathVariable long id) {
+        KnowledgeDocument document = readable(me, id);
+        return store.chunksOf(document.id()).stream()
+                .map(c -> new PassageView(c.chunkId(), c.headingPath(), c.page(), c.text())).toList();
+    }
+
+    @GetMapping("/documents/{id}/file")
+    @Operation(summary = "The original file, as it was uploaded")
+    ResponseEntity<byte[]> file(CurrentUser me, @PathVariable long id) {
+        KnowledgeDocument document = readable(me, id);
+        MediaType type = switch (document.format()) {
+            case MARKDOWN -> new MediaType("text", "markdown", java.nio.charset.StandardCharsets.UTF_8);
+            case TEXT -> new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8);
+            case DOCX -> MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+            case PDF -> MediaType.APPLICATION_PDF;
+        };
+        return ResponseEntity.ok().contentType(type)
+                .header(org.springframework.http.HttpHeaders.CONTENT_DISPOSITION,
+                        org.springframework.http.ContentDisposition.attachment()
+                                .filename(document.fileName(), java.nio.charset.StandardCharsets.UTF_8).build().toString())
+                .body(store.file(document.id()));
+    }
+
     @DeleteMapping("/documents/{id}")
     @Operation(summary = "Remove a document with its passages (its uploader or an admin)")
     ResponseEntity<Void> delete(CurrentUser me, @PathVariable long id) {

@@ -89,7 +89,7 @@ class SecurityConfiguration {
                         // Pages by role; the API checks every request on its own.
                         .requestMatchers("/study", "/study/**").hasRole(Role.STUDENT.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
-                        .requestMatchers("/classes/**", "/students/**", "/plans", "/plans/**", "/library",
+                        .requestMatchers("/classes/**", "/students/**", "/plans", "/plans/**", "/library", "/library/**",
                                 "/conversations", "/assistant", "/assignments", "/assignments/**", "/items").hasAnyRole(Role.TEACHER.name(), Role.ADMIN.name())
                         .anyRequest().authenticated())
                 .formLogin(form -> form

@@ -112,6 +112,13 @@ class PageController {
         return "teacher/library";
     }
 
+    /** One document of the library to read, opened at a passage (?chunk=) when a search found it. */
+    @GetMapping("/library/documents/{id}")
+    String document(@PathVariable long id, org.springframework.ui.Model model) {
+        model.addAttribute("documentId", id);
+        return "teacher/document";
+    }
+
     @GetMapping("/conversations")
     String conversations() {
         return "teacher/conversations";

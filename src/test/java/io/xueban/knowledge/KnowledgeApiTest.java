@@ -144,6 +144,17 @@ class KnowledgeApiTest {
         mvc.perform(get("/api/knowledge/documents/" + privateId).header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name())))
                 .andExpect(status().isNotFound());
         assertThat(documents(a.teacher1Name())).extracting(d -> d.get("id").asLong()).doesNotContain(privateId);
+        // Nor can it be read whole or downloaded, by a colleague, a student or another school.
+        for (String path : List.of("/passages", "/file")) {
+            mvc.perform(get("/api/knowledge/documents/" + privateId + path)
+                    .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher1Name()))).andExpect(status().isNotFound());
+            mvc.perform(get("/api/knowledge/documents/" + privateId + path)
+                    .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.teacher2Name()))).andExpect(status().isOk());
+            mvc.perform(get("/api/knowledge/documents/" + lessonId + path)
+                    .header(HttpHeaders.AUTHORIZATION, schools.bearer(a.student1Name()))).andExpect(status().isForbidden());
+            mvc.perform(get("/api/knowledge/documents/" + lessonId + path)
+                    .header(HttpHeaders.AUTHORIZATION, schools.bearer(b.adminName()))).andExpect(status().isNotFound());
+        }
     }
 
     @Test

@@ -246,7 +246,8 @@ class TeacherPagesTest extends PagesTest {
         browser.go("/library");
         Path note = files.resolve("note.md");
         Files.writeString(note, "# 算术平方根的常见错误\n\n学生常把 16 的算术平方根写成 ±4，混淆了平方根与算术平方根。"
-                + "讲解时先让学生说出两者的定义，再用数轴表示。\n", StandardCharsets.UTF_8);
+                + "讲解时先让学生说出两者的定义，再用数轴表示。\n\n## 课后巩固\n\n" + "用三道小题巩固非负性。".repeat(60)
+                + "\n", StandardCharsets.UTF_8);
         browser.find("#upload-file").sendKeys(note.toString());
         browser.find("#upload-author").sendKeys("一班老师");
         new Select(browser.find("#upload-kind")).selectByValue("TEACHING_NOTE");
@@ -256,6 +257,16 @@ class TeacherPagesTest extends PagesTest {
         browser.find("#search-form button[type=submit]").click();
         browser.await(d -> d.findElement(By.id("results")).getText().contains("《算术平方根的常见错误》（一班老师）"));
         browser.screenshot("teacher-library");
+        browser.assertCleanPage();
+        // The whole document, opened at the passage the search found, and its original file.
+        browser.find("#results a.read-whole").click();
+        browser.await(d -> !d.findElements(By.cssSelector("#document-body .passage.found")).isEmpty());
+        assertThat(browser.text("#document-title")).isEqualTo("算术平方根的常见错误");
+        assertThat(browser.text("#document-body .passage.found")).contains("写成 ±4");
+        assertThat(browser.text("#document-body")).contains("课后巩固").contains("用三道小题巩固非负性");
+        assertThat(browser.script("return fetch(document.getElementById('document-file').href).then(r => r.text())"))
+                .isEqualTo(Files.readString(note, StandardCharsets.UTF_8));
+        browser.screenshot("teacher-document");
         browser.assertCleanPage();
 
         // The assistant's reply streams in.
