@@ -5,6 +5,12 @@
   const LEVELS = ['NOT_STARTED', 'LEARNING', 'PARTIAL', 'MASTERED'];
   let kpNames = {};
 
+  /** A question as a line of text: its first 60 characters (shown as text, never as HTML). */
+  const short = text => {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
+  };
+
   function options(select, kps, selected = []) {
     select.replaceChildren(...kps.map(kp => el('option', {value: kp.id, selected: selected.includes(kp.id)}, `${kp.code} ${kp.name}`)));
   }
@@ -20,8 +26,10 @@
     chart.resize();
     chart.setOption({
       tooltip: {formatter: p => `${X.escape(students[p.value[1]].name)}<br>${X.escape(kps[p.value[0]].name)}: ${p.value[2]}%`},
-      grid: {left: 90, right: 20, top: 10, bottom: 110},
-      xAxis: {type: 'category', data: kps.map(k => k.code), axisLabel: {rotate: 60}},
+      // The points' names along the top, where the eye starts, not under a long column of students.
+      grid: {left: 90, right: 20, top: 130, bottom: 50},
+      xAxis: {type: 'category', position: 'top', data: kps.map(k => k.name),
+        axisLabel: {rotate: 50, interval: 0, formatter: name => name.length > 10 ? `${name.slice(0, 10)}…` : name}},
       yAxis: {type: 'category', data: students.map(s => s.name), inverse: true},
       visualMap: {min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
         inRange: {color: ['#b91c1c', '#f59e0b', '#fde68a', '#15803d']}},
@@ -30,7 +38,7 @@
     chart.on('click', p => { location.href = `/students/${students[p.value[1]].id}`; });
     window.addEventListener('resize', () => chart.resize());
     container.dataset.rendered = String(data.length);
-    document.getElementById('heatmap-table').replaceChildren(X.tableOf([t('class.student'), ...kps.map(k => k.code)],
+    document.getElementById('heatmap-table').replaceChildren(X.tableOf([t('class.student'), ...kps.map(k => `${k.name}${t('paren', k.code)}`)],
       students.map(s => [el('a', {href: `/students/${s.id}`}, s.name), ...s.cells.map(c => percent(c.probability))])));
     const summary = mastery.summary.map((s, i) => [`${kps[i].code} ${kps[i].name}`, percent(s.meanProbability),
       ...LEVELS.map(level => String(s.levels[level] ?? 0))]);
@@ -48,9 +56,49 @@
     kpNames = Object.fromEntries(mastery.knowledgePoints.map(k => [k.id, k.name]));
     if (mastery.students.length && mastery.knowledgePoints.length) heatmap(mastery);
     else document.getElementById('heatmap').replaceChildren(el('p', {class: 'muted'}, t('class.no-data')));
-    for (const id of ['at-risk-kps', 'misconception-kp']) options(document.getElementById(id), mastery.knowledgePoints);
+    options(document.getElementById('misconception-kp'), mastery.knowledgePoints);
     const goal = await api('GET', `/api/classes/${classId}/path-goal`);
     options(document.getElementById('goal-kps'), mastery.knowledgePoints, goal.kpIds);
+    await summary(mastery);
+  }
+
+  /**
+   * The ten-second read: the coming lesson (the newest plan for this class) and its points, who
+   * needs help on them (else on the class's weakest points), the weakest points, what waits.
+   */
+  async function summary(mastery) {
+    const kps = mastery.knowledgePoints;
+    const weakest = mastery.summary.map((s, i) => ({kp: kps[i], mean: s.meanProbability,
+      notMastered: mastery.students.length - (s.levels.MASTERED ?? 0)}))
+      .filter(w => w.mean !== null && w.mean !== undefined).sort((a, b) => a.mean - b.mean).slice(0, 3);
+    list(document.getElementById('summary-weak'), weakest, w => el('li', {},
+      t('class.summary-weak-point', w.kp.name, percent(w.mean), w.notMastered)), 'class.no-data');
+    const plans = (await api('GET', '/api/lesson-plans?limit=50')).filter(p => p.classId === Number(classId));
+    const coming = plans.find(p => (p.request.kpIds || []).length);
+    const known = new Set(kps.map(k => k.id));
+    const points = coming ? coming.request.kpIds.filter(id => known.has(id)) : weakest.map(w => w.kp.id);
+    document.getElementById('summary-lesson').replaceChildren(coming
+      ? el('span', {}, t('class.summary-lesson'), el('a', {href: `/plans/${coming.id}`}, coming.request.topic || t('plans.untitled')),
+        t('paren', points.map(id => kpNames[id]).join(t('sep.list'))))
+      : t('class.summary-no-lesson'));
+    // The at-risk list below starts from the same points.
+    options(document.getElementById('at-risk-kps'), kps, points);
+    document.getElementById('at-risk-default').textContent = t(coming ? 'class.at-risk-from-lesson' : 'class.at-risk-from-weakest');
+    const found = points.length ? await atRisk(points) : [];
+    // Each student's three weakest points: what to help them with first.
+    list(document.getElementById('summary-help'), found.slice(0, 8), s => el('li', {},
+      el('a', {href: `/students/${s.studentId}`}, s.name), t('sep.colon'),
+      s.weak.slice(0, 3).map(w => `${w.name} ${percent(w.probability)}`).join(t('sep.list'))), 'class.none-at-risk');
+    const [marking, photosWaiting] = await Promise.all([api('GET', `/api/assignments/marking?classId=${classId}`),
+      api('GET', `/api/classes/${classId}/photo-submissions?status=NEEDS_REVIEW`)]);
+    document.getElementById('summary-waiting').textContent = t('class.summary-waiting', marking.length, photosWaiting.length);
+  }
+
+  async function atRisk(kpIds) {
+    const found = await api('GET', `/api/classes/${classId}/at-risk?kpIds=${kpIds.join(',')}`);
+    list(document.getElementById('at-risk'), found, s => el('li', {}, el('a', {href: `/students/${s.studentId}`}, s.name), t('sep.colon'),
+      s.weak.map(w => `${w.name} ${percent(w.probability)}`).join(t('sep.list'))), 'class.none-at-risk');
+    return found;
   }
 
   async function profile() {
@@ -99,12 +147,7 @@
     return [...select.selectedOptions].map(o => Number(o.value));
   }
 
-  X.onSubmit(document.getElementById('at-risk-form'), async () => {
-    const kpIds = selected(document.getElementById('at-risk-kps'));
-    const found = await api('GET', `/api/classes/${classId}/at-risk?kpIds=${kpIds.join(',')}`);
-    list(document.getElementById('at-risk'), found, s => el('li', {}, el('a', {href: `/students/${s.studentId}`}, s.name), t('sep.colon'),
-      s.weak.map(w => `${w.name} ${percent(w.probability)}`).join(t('sep.list'))), 'class.none-at-risk');
-  });
+  X.onSubmit(document.getElementById('at-risk-form'), () => atRisk(selected(document.getElementById('at-risk-kps'))));
 
   X.onSubmit(document.getElementById('misconceptions-form'), async fields => {
     const target = document.getElementById('misconceptions');
@@ -128,7 +171,8 @@
     const stats = await api('GET', `/api/insight/item-statistics?classId=${classId}`);
     document.getElementById('items').replaceChildren(X.table(
       ['class.item', 'class.answers', 'class.p-value', 'class.point-biserial', 'class.options'],
-      stats.map(s => [s.code, String(s.answers), s.pValue === null ? '—' : s.pValue.toFixed(2),
+      stats.map(s => [el('span', {}, s.stem ? short(s.stem) : '', ' ', el('span', {class: 'muted small'}, t('paren', s.code))),
+        String(s.answers), s.pValue === null ? '—' : s.pValue.toFixed(2),
         s.pointBiserial === null ? '—' : s.pointBiserial.toFixed(2),
         s.options.map(o => `${o.option}${o.key ? '✓' : ''} ${o.count}${o.chosenBy?.length ? `${t('paren', o.chosenBy.map(c => c.name).join(t('sep.list')))}` : ''}`).join(t('sep.semicolon'))])));
   }));

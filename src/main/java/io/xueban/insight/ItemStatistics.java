@@ -31,7 +31,8 @@ class ItemStatistics {
     record OptionCount(String option, String text, boolean key, int count, double share, List<Chooser> chosenBy) {
     }
 
-    record Statistics(long itemId, String code, ItemType type, List<Long> kpIds, int answers, Double pValue,
+    /** @param stem the question, shown with its code where a teacher reads the figures */
+    record Statistics(long itemId, String code, String stem, ItemType type, List<Long> kpIds, int answers, Double pValue,
             Double pointBiserial, List<OptionCount> options) {
     }
 
@@ -100,7 +101,7 @@ class ItemStatistics {
             int answered = (int) first.values().stream().filter(answers -> answers.containsKey(item.id())).count();
             long right = first.values().stream().map(answers -> answers.get(item.id()))
                     .filter(answer -> answer != null && (Boolean) answer[0]).count();
-            result.add(new Statistics(item.id(), item.code(), item.type(), item.kpIds(), answered,
+            result.add(new Statistics(item.id(), item.code(), item.stem(), item.type(), item.kpIds(), answered,
                     answered == 0 ? null : (double) right / answered, correlation(pairs),
                     item.type().isChoice() ? options(item, byOption, answered, names) : List.of()));
         }

@@ -45,6 +45,16 @@ class TeacherPagesTest extends PagesTest {
 
         browser.find("#home-classes a").click();
         String cells = browser.await(d -> d.findElement(By.id("heatmap")).getAttribute("data-rendered"));
+        // The summary comes first and needs no clicks: who needs help on what, the weakest points, what waits.
+        browser.await(d -> d.findElements(By.cssSelector("#summary-help li a")).size() >= 3);
+        assertThat(browser.driver.findElements(By.cssSelector("#summary-weak li"))).hasSize(3);
+        assertThat(browser.text("#summary-weak")).contains("平均掌握").contains("人未熟练");
+        assertThat(browser.text("#summary-waiting")).contains("待批改的开放题作答");
+        assertThat(browser.text("#summary-lesson")).isNotBlank();
+        assertThat(browser.driver.findElements(By.cssSelector("#at-risk li a"))).as("the at-risk list without a click")
+                .isNotEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector(".page-tabs a"))).hasSize(6);
+        browser.screenshot("teacher-class-summary");
         int students = jdbc.sql("SELECT COUNT(*) FROM enrolment WHERE class_id = ?").param(classId)
                 .query(Integer.class).single();
         int points = jdbc.sql("SELECT COUNT(*) FROM knowledge_point WHERE school_id = ?").param(school)
