@@ -103,8 +103,11 @@
 
   async function profile() {
     const p = await api('GET', `/api/classes/${classId}/profile`);
+    const questions = Object.fromEntries(await Promise.all([...new Set(p.misconceptions.map(m => m.itemId))]
+      .map(async id => [id, await api('GET', `/api/items/${id}`)])));
     list(document.getElementById('shared-wrong'), p.misconceptions, m => el('li', {},
-      t('class.shared-wrong', m.itemCode, m.option, m.optionText || '', m.chosenBy, percent(m.share))));
+      t('class.shared-wrong', questions[m.itemId] ? `${short(questions[m.itemId].stem)}${t('paren', m.itemCode)}` : m.itemCode,
+        m.option, m.optionText || '', m.chosenBy, percent(m.share))));
   }
 
   async function tiers() {
@@ -124,10 +127,17 @@
   }
 
   async function photos() {
-    const waiting = await api('GET', `/api/classes/${classId}/photo-submissions?status=NEEDS_REVIEW`);
+    const [waiting, people] = await Promise.all([api('GET', `/api/classes/${classId}/photo-submissions?status=NEEDS_REVIEW`),
+      api('GET', `/api/classes/${classId}/students`)]);
+    // Who and which question, by name and text, not by number.
+    const names = Object.fromEntries(people.map(s => [s.id, s.displayName]));
+    const questions = Object.fromEntries(await Promise.all([...new Set(waiting.map(p => p.itemId))]
+      .map(async id => [id, await api('GET', `/api/items/${id}`)])));
     list(document.getElementById('photos'), waiting, p => {
+      const item = questions[p.itemId];
       const form = el('form', {class: 'card'},
-        el('p', {}, t('class.photo', p.studentId, p.itemId, dateTime(p.createdAt))),
+        el('p', {}, t('class.photo', names[p.studentId] || `#${p.studentId}`,
+          item ? `${short(item.stem)}${t('paren', item.code || item.id)}` : `#${p.itemId}`, dateTime(p.createdAt))),
         el('img', {src: `/api/photo-submissions/${p.id}/image`, alt: t('class.photo-alt'), style: 'max-width:100%;max-height:20rem'}),
         el('p', {}, t('class.photo-reading', p.reading?.transcription || '', percent(p.reading?.confidence))),
         el('label', {}, t('class.photo-answer'), el('textarea', {name: 'answerText', rows: 2}, p.reading?.transcription || '')),
