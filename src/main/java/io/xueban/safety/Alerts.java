@@ -215,6 +215,12 @@ public class Alerts {
         return find(me.schoolId(), alert.id()).orElseThrow();
     }
 
+    /** Whether an open alert about the student was handed over to this member of staff (who then reads their conversations). */
+    public boolean handedOverTo(long staffId, long studentId) {
+        return jdbc.sql("SELECT COUNT(*) FROM alert WHERE assigned_to = ? AND student_id = ? AND status <> 'RESOLVED'")
+                .params(staffId, studentId).query(Integer.class).single() > 0;
+    }
+
     /** The school's staff, for a hand-over. */
     List<Colleague> colleagues(long schoolId) {
         return jdbc.sql("""

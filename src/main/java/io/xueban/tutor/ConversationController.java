@@ -31,6 +31,7 @@ import io.xueban.curriculum.Items;
 import io.xueban.llm.LlmException;
 import io.xueban.llm.LlmGateway;
 import io.xueban.llm.Usage;
+import io.xueban.safety.Alerts;
 import io.xueban.safety.AuditLog;
 import io.xueban.safety.Moderation;
 import io.xueban.security.AccessPolicy;
@@ -74,10 +75,13 @@ class ConversationController {
     private final ReplyPacing pacing;
 
     private final Breaks breaks;
+    private final Alerts alerts;
 
     ConversationController(ConversationStore store, TutorService tutor, LlmGateway gateway, Moderation moderation,
-            Problems problems, AccessPolicy access, AuditLog audit, Items items, ReplyPacing pacing, Breaks breaks) {
+            Problems problems, AccessPolicy access, AuditLog audit, Items items, ReplyPacing pacing, Breaks breaks,
+            Alerts alerts) {
         this.items = items;
+        this.alerts = alerts;
         this.breaks = breaks;
         this.pacing = pacing;
         this.store = store;
@@ -181,7 +185,10 @@ class ConversationController {
                 throw ApiException.notFound("conversation", id);
             }
             access.requireStaff(me);
-            access.checkStudent(me, conversation.userId());
+            // A colleague an open alert about the student was handed over to (the counsellor, say) reads them too.
+            if (!alerts.handedOverTo(me.id(), conversation.userId())) {
+                access.checkStudent(me, conversation.userId());
+            }
         }
         return conversation;
     }

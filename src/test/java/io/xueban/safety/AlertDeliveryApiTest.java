@@ -191,9 +191,11 @@ class AlertDeliveryApiTest {
         long id = open.get(0).get("id").asLong();
         assertThat(open.get(0).get("conversationId").asLong()).isEqualTo(conversation);
         assertThat(open.get(0).get("messageId").isNull()).isFalse();
-        // Who does not teach the student does not see it.
+        // Who does not teach the student does not see it, nor the conversation.
         mvc.perform(get("/api/alerts/" + id).header(HttpHeaders.AUTHORIZATION, colleague)).andExpect(status().isForbidden());
         assertThat(read("/api/alerts", colleague)).isEmpty();
+        String transcript = "/api/conversations/" + conversation + "/messages";
+        mvc.perform(get(transcript).header(HttpHeaders.AUTHORIZATION, colleague)).andExpect(status().isForbidden());
 
         act(id, teacher, "{\"action\":\"RESOLVED\"}").andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.code").value("alert-note-needed"));
@@ -212,9 +214,12 @@ class AlertDeliveryApiTest {
         assertThat(told.get(0).get("text").asString()).contains("转交").contains("请心理老师跟进");
         assertThat(told.get(0).get("link").asString()).isEqualTo("/conversations?alert=" + id);
         assertThat(read("/api/alerts?status=OPEN", colleague)).hasSize(1);
+        assertThat(read(transcript, colleague).get("messages").toString()).contains("I want to die");
         act(id, colleague, "{\"action\":\"RESOLVED\",\"note\":\"已与学生和家长谈过，转介校心理室\"}")
                 .andExpect(status().isOk()).andExpect(jsonPath("$.alert.status").value("RESOLVED"));
         assertThat(read("/api/alerts?status=OPEN", teacher)).isEmpty();
+        // Resolved: the colleague's reading of the student's conversations ends with it.
+        mvc.perform(get(transcript).header(HttpHeaders.AUTHORIZATION, colleague)).andExpect(status().isForbidden());
         assertThat(read("/api/alerts?status=RESOLVED", teacher)).hasSize(1);
         act(id, colleague, "{\"action\":\"HANDED_OVER\",\"toUserId\":%d}".formatted(school.teacher1()))
                 .andExpect(status().isConflict()).andExpect(jsonPath("$.code").value("alert-resolved"));

@@ -55,6 +55,7 @@ class TeacherPagesTest extends PagesTest {
                 .isNotEmpty();
         assertThat(browser.driver.findElements(By.cssSelector(".page-tabs a"))).hasSize(6);
         browser.screenshot("teacher-class-summary");
+        phoneScreenshot("teacher-class-summary-phone");
         int students = jdbc.sql("SELECT COUNT(*) FROM enrolment WHERE class_id = ?").param(classId)
                 .query(Integer.class).single();
         int points = jdbc.sql("SELECT COUNT(*) FROM knowledge_point WHERE school_id = ?").param(school)
@@ -181,6 +182,7 @@ class TeacherPagesTest extends PagesTest {
                 .query(Long.class).single();
         assertThat(browser.driver.getCurrentUrl()).endsWith("/plans/" + planId);
         browser.screenshot("teacher-plan-failed");
+        phoneScreenshot("teacher-plan-failed-phone");
         browser.assertCleanPage();
 
         // The model behaves again: one click writes the same plan, with nothing typed again.
@@ -277,6 +279,7 @@ class TeacherPagesTest extends PagesTest {
         assertThat(browser.script("return fetch(document.getElementById('document-file').href).then(r => r.text())"))
                 .isEqualTo(Files.readString(note, StandardCharsets.UTF_8));
         browser.screenshot("teacher-document");
+        phoneScreenshot("teacher-document-phone");
         browser.assertCleanPage();
 
         // The assistant's reply streams in.
@@ -338,5 +341,12 @@ class TeacherPagesTest extends PagesTest {
         plan.put("homework", Map.of("basic", tier, "core", tier, "extended", tier));
         plan.put("references", List.of());
         return json.writeValueAsString(plan);
+    }
+
+    /** The page as it is now on a 375 px phone, then back to the laptop's width. */
+    private void phoneScreenshot(String name) {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+        browser.screenshot(name);
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 900));
     }
 }
