@@ -176,6 +176,7 @@ class AdminPagesTest extends PagesTest {
         browser.find("#item-form button[type=submit]").click();
         browser.await(d -> d.findElement(By.cssSelector("#item-kps .picker-status")).getAttribute("class").contains("alert"));
         assertThat(browser.text("#item-kps .picker-status")).isEqualTo("请至少选择一个知识点。");
+        browser.screenshot("admin-curriculum-item-needs-a-point");
         assertThat(schools.rows("item", school.id())).isEqualTo(items);
         browser.pick("#item-kps", school.kp1());
         assertThat(browser.text("#item-kps .picker-status")).isEqualTo("已选 1 个");
