@@ -6,8 +6,8 @@
   const itemForm = document.getElementById('item-form');
   let points = [];
   let editedDifficulty = null; // an edited item keeps its calibrated difficulty
-  const selected = select => [...select.selectedOptions].map(o => Number(o.value));
-  const choose = (select, ids) => [...select.options].forEach(o => { o.selected = ids.includes(Number(o.value)); });
+  const prerequisites = X.pointPicker(document.getElementById('kp-prerequisites'), [], {name: 'prerequisiteIds'});
+  const itemPoints = X.pointPicker(document.getElementById('item-kps'), [], {name: 'kpIds', required: true});
 
   async function subjects() {
     const all = await api('GET', '/api/subjects');
@@ -31,9 +31,8 @@
           await api('DELETE', `/api/knowledge-points/${k.id}`);
           await load();
         })}, t('curriculum.delete')))])));
-    const kpOptions = () => points.map(k => el('option', {value: k.id}, `${k.code} ${k.name}`));
-    document.getElementById('kp-prerequisites').replaceChildren(...kpOptions());
-    document.getElementById('item-kps').replaceChildren(...kpOptions());
+    prerequisites.replace(points);
+    itemPoints.replace(points);
     const items = await api('GET', `/api/items?subjectId=${pick.value}&limit=500`);
     X.list(document.getElementById('items'), items.length ? [items] : [], rows => table(
       ['curriculum.code', 'curriculum.type', 'curriculum.stem', ''],
@@ -48,7 +47,7 @@
 
   function editPoint(k) {
     for (const name of ['id', 'code', 'name', 'unit', 'grade', 'description']) kpForm.elements[name].value = k[name] ?? '';
-    choose(document.getElementById('kp-prerequisites'), k.prerequisiteIds);
+    prerequisites.set(k.prerequisiteIds);
     kpForm.scrollIntoView();
     kpForm.elements.code.focus();
   }
@@ -57,7 +56,7 @@
     for (const name of ['id', 'code', 'type', 'bloomLevel', 'stem', 'answerKey']) itemForm.elements[name].value = i[name] ?? '';
     itemForm.elements.options.value = (i.options || []).join('\n');
     editedDifficulty = i.difficulty ?? null;
-    choose(document.getElementById('item-kps'), i.kpIds);
+    itemPoints.set(i.kpIds);
     itemForm.scrollIntoView();
     itemForm.elements.stem.focus();
   }
@@ -71,7 +70,7 @@
   X.onSubmit(kpForm, async fields => {
     const body = {subjectId: Number(pick.value), code: fields.code, name: fields.name, description: fields.description,
       unit: fields.unit, grade: fields.grade ? Number(fields.grade) : null,
-      prerequisiteIds: selected(document.getElementById('kp-prerequisites'))};
+      prerequisiteIds: prerequisites.values()};
     if (fields.id) await api('PUT', `/api/knowledge-points/${fields.id}`, body);
     else await api('POST', '/api/knowledge-points', body);
     kpForm.reset();
@@ -82,7 +81,7 @@
   X.onSubmit(itemForm, async fields => {
     const choice = fields.type === 'SINGLE_CHOICE' || fields.type === 'MULTIPLE_CHOICE';
     const body = {subjectId: Number(pick.value), code: fields.code, type: fields.type, bloomLevel: fields.bloomLevel,
-      stem: fields.stem, answerKey: fields.answerKey, kpIds: selected(document.getElementById('item-kps')),
+      stem: fields.stem, answerKey: fields.answerKey, kpIds: itemPoints.values(),
       options: choice ? (fields.options || '').split('\n').map(s => s.trim()).filter(Boolean) : null,
       difficulty: fields.id ? editedDifficulty : null};
     if (fields.id) await api('PUT', `/api/items/${fields.id}`, body);

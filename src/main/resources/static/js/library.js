@@ -57,19 +57,19 @@
     events.onerror = () => { if (events.readyState === EventSource.CLOSED) line.textContent = t('error.offline'); };
   }
 
+  const uploadPoints = X.pointPicker(document.getElementById('upload-kps'), [], {name: 'kpIds'});
   guard(async () => {
     const subjects = await api('GET', '/api/subjects');
     const subject = document.getElementById('upload-subject');
     subject.replaceChildren(el('option', {value: ''}, '—'), ...subjects.map(s => el('option', {value: s.id}, s.name)));
-    const points = await api('GET', '/api/knowledge-points');
-    document.getElementById('upload-kps').replaceChildren(...points.map(k => el('option', {value: k.id}, `${k.code} ${k.name}`)));
+    uploadPoints.replace(await api('GET', '/api/knowledge-points'));
   });
 
   X.onSubmit(document.getElementById('upload-form'), async (fields, form) => {
     const data = new FormData();
     data.append('file', form.elements.file.files[0]);
     for (const [key, value] of Object.entries(fields)) if (key !== 'kpIds') data.append(key, value);
-    for (const option of document.getElementById('upload-kps').selectedOptions) data.append('kpIds', option.value);
+    for (const id of uploadPoints.values()) data.append('kpIds', id);
     const uploaded = await api('POST', '/api/knowledge/documents', data);
     form.reset();
     if (uploaded.duplicate) flash(t('library.duplicate', uploaded.title), 'note');

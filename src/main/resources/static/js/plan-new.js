@@ -3,13 +3,12 @@
   const {t, el, api, guard, stream} = X;
   const form = document.getElementById('plan-form');
   const subject = document.getElementById('plan-subject');
-  const kps = document.getElementById('plan-kps');
+  const kps = X.pointPicker(document.getElementById('plan-kps'), [], {name: 'kpIds'});
   let key = null;
   let lastRequest = null;
 
   async function loadPoints() {
-    const points = await api('GET', `/api/knowledge-points?subjectId=${subject.value}`);
-    kps.replaceChildren(...points.map(kp => el('option', {value: kp.id}, `${kp.code} ${kp.name}`)));
+    kps.replace(await api('GET', `/api/knowledge-points?subjectId=${subject.value}`));
   }
 
   guard(async () => {
@@ -24,7 +23,7 @@
   subject.addEventListener('change', () => guard(loadPoints));
 
   X.onSubmit(form, async fields => {
-    const request = Object.assign(fields, {kpIds: [...kps.selectedOptions].map(o => Number(o.value))});
+    const request = Object.assign(fields, {kpIds: kps.values()});
     for (const name of ['classId', 'subjectId', 'exemplarDocumentId']) if (request[name]) request[name] = Number(request[name]);
     const progress = document.getElementById('plan-progress');
     const stages = document.getElementById('new-stages');

@@ -3,6 +3,7 @@
   const {t, el, api, guard, flash, list, percent, dateTime} = X;
   const student = document.getElementById('main').dataset.student;
   const kpNames = {};
+  const goalPoints = X.pointPicker(document.getElementById('goal-kps'), [], {name: 'kpIds'});
 
   async function info() {
     const s = await api('GET', `/api/students/${student}`);
@@ -23,8 +24,7 @@
     const options = m.knowledgePoints.map(k => el('option', {value: k.kpId}, `${k.code} ${k.name}`));
     document.getElementById('override-kp').replaceChildren(...options);
     const goal = await api('GET', `/api/students/${student}/path-goal`);
-    document.getElementById('goal-kps').replaceChildren(...m.knowledgePoints.map(k =>
-      el('option', {value: k.kpId, selected: goal.kpIds.includes(k.kpId)}, `${k.code} ${k.name}`)));
+    goalPoints.replace(m.knowledgePoints.map(k => ({id: k.kpId, code: k.code, name: k.name})), goal.kpIds);
   }
 
   async function path() {
@@ -59,8 +59,7 @@
     await path();
   });
   X.onSubmit(document.getElementById('goal-form'), async () => {
-    const kpIds = [...document.getElementById('goal-kps').selectedOptions].map(o => Number(o.value));
-    await api('PUT', `/api/students/${student}/path-goal`, {kpIds});
+    await api('PUT', `/api/students/${student}/path-goal`, {kpIds: goalPoints.values()});
     flash(t('student.saved'), 'note');
     await path();
   });

@@ -311,6 +311,87 @@ const X = (() => {
     container.replaceChildren(...(items && items.length ? items.map(row) : [el('p', {class: 'muted'}, t(emptyKey))]));
   }
 
+
+  let pickers = 0;
+
+  /**
+   * Knowledge points to pick as check boxes inside a fieldset that holds the page's legend, with a
+   * filter box for long lists and a line saying how many are chosen. Check boxes, not a multiple
+   * select: one click never loses the other picks, and the keyboard and screen readers know them.
+   * A required picker stops its form with a sentence saying so. Points are {id, code, name}.
+   * Returns {values(), set(ids), replace(points, selected)}; values are numbers.
+   */
+  function pointPicker(container, points = [], {selected = [], name, required = false} = {}) {
+    const prefix = container.id || `picker-${++pickers}`;
+    const filter = el('input', {type: 'search', id: `${prefix}-filter`, class: 'picker-filter', autocomplete: 'off',
+      placeholder: t('picker.filter-hint')});
+    const list = el('div', {class: 'picker-list'});
+    const noMatch = el('p', {class: 'muted small', hidden: true}, t('picker.no-match'));
+    const status = el('p', {class: 'picker-status small', id: `${prefix}-status`, 'aria-live': 'polite'});
+    let boxes = [];
+    let refused = false; // a submission was stopped for want of a pick: the sentence stands out until one is made
+    container.classList.add('picker');
+    container.setAttribute('aria-describedby', status.id);
+    container.append(el('label', {for: filter.id, class: 'visually-hidden'}, t('picker.filter')), filter, list, noMatch, status);
+
+    const values = () => boxes.filter(box => box.checked).map(box => Number(box.value));
+
+    function update() {
+      const count = values().length;
+      const missing = required && count === 0;
+      // The group's validity rides on its first box, so the form's own validation stops the submission.
+      boxes[0]?.setCustomValidity(missing ? t('picker.required') : '');
+      if (!missing) refused = false;
+      status.textContent = missing ? t('picker.required') : t('picker.chosen', count);
+      status.classList.toggle('alert', missing && refused);
+    }
+
+    function narrow() {
+      const words = filter.value.trim().toLowerCase();
+      let shown = 0;
+      for (const box of boxes) {
+        const label = box.closest('label');
+        label.hidden = words !== '' && !label.textContent.toLowerCase().includes(words);
+        if (!label.hidden) shown++;
+      }
+      noMatch.hidden = !boxes.length || shown > 0;
+    }
+
+    function set(ids) {
+      const chosen = (ids || []).map(Number);
+      boxes.forEach(box => { box.checked = chosen.includes(Number(box.value)); });
+      update();
+    }
+
+    function replace(newPoints, chosen = []) {
+      boxes = newPoints.map(point => el('input', {type: 'checkbox', name, value: point.id}));
+      list.replaceChildren(...(boxes.length ? newPoints.map((point, i) => el('label', {class: 'option'}, boxes[i],
+        el('span', {class: 'picker-code'}, point.code), ' ', point.name)) : [el('p', {class: 'muted small'}, t('picker.none'))]));
+      filter.hidden = !boxes.length;
+      narrow();
+      set(chosen);
+    }
+
+    list.addEventListener('change', update);
+    filter.addEventListener('input', narrow);
+    // Enter in the filter narrows the list; it must not send the form.
+    filter.addEventListener('keydown', event => { if (event.key === 'Enter') event.preventDefault(); });
+    container.addEventListener('invalid', () => {
+      refused = true;
+      filter.value = '';
+      narrow();
+      update();
+    }, true);
+    // A reset unticks the boxes and empties the filter after its event: count and filter follow then.
+    container.closest('form')?.addEventListener('reset', () => setTimeout(() => {
+      refused = false;
+      narrow();
+      update();
+    }));
+    replace(points, selected);
+    return {values, set, replace};
+  }
+
   return {t, el, api, stream, flash, guard, fields, onSubmit, markdown, escape, percent, dateTime, zonedInstant, list, table, tableOf, rowErrors,
-    choices, Problem};
+    choices, pointPicker, Problem};
 })();

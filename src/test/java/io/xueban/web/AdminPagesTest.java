@@ -162,10 +162,27 @@ class AdminPagesTest extends PagesTest {
         browser.await(d -> d.findElement(By.id("kps")).getText().contains("KP-1"));
         browser.find("#kp-code").sendKeys("KP-3");
         browser.find("#kp-name").sendKeys("二次根式的乘法");
-        new Select(browser.find("#kp-prerequisites")).selectByValue(Long.toString(school.kp2()));
+        browser.pick("#kp-prerequisites", school.kp2());
         browser.find("#kp-form button[type=submit]").click();
         browser.await(d -> d.findElement(By.id("kps")).getText().contains("二次根式的乘法"));
         assertThat(schools.rows("knowledge_point", school.id())).isEqualTo(3);
+        browser.assertCleanPage();
+
+        // An item needs a knowledge point: with none ticked the page says so and nothing is sent.
+        int items = schools.rows("item", school.id());
+        new Select(browser.find("#item-type")).selectByValue("FILL_IN");
+        browser.find("#item-stem").sendKeys("√4 = ______。");
+        browser.find("#item-key").sendKeys("2");
+        browser.find("#item-form button[type=submit]").click();
+        browser.await(d -> d.findElement(By.cssSelector("#item-kps .picker-status")).getAttribute("class").contains("alert"));
+        assertThat(browser.text("#item-kps .picker-status")).isEqualTo("请至少选择一个知识点。");
+        browser.screenshot("admin-curriculum-item-needs-a-point");
+        assertThat(schools.rows("item", school.id())).isEqualTo(items);
+        browser.pick("#item-kps", school.kp1());
+        assertThat(browser.text("#item-kps .picker-status")).isEqualTo("已选 1 个");
+        browser.find("#item-form button[type=submit]").click();
+        browser.await(d -> d.findElement(By.id("items")).getText().contains("√4"));
+        assertThat(schools.rows("item", school.id())).isEqualTo(items + 1);
         browser.assertCleanPage();
     }
 }

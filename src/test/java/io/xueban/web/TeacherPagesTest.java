@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +101,7 @@ class TeacherPagesTest extends PagesTest {
 
         browser.go("/plans/new");
         browser.find("#plan-topic").sendKeys("勾股定理");
-        new Select(browser.find("#plan-kps")).selectByValue(Long.toString(kp));
+        browser.pick("#plan-kps", kp);
         browser.find("#plan-notes").sendKeys("多用拼图活动");
         browser.find("#plan-submit").click();
 
@@ -171,7 +173,9 @@ class TeacherPagesTest extends PagesTest {
         SERVER.when(REQUEST_MARK, ScriptedModelServer.Reply.of("这不是一份教学设计。"));
         browser.go("/plans/new");
         browser.find("#plan-topic").sendKeys("勾股定理");
-        new Select(browser.find("#plan-kps")).selectByValue(Long.toString(kp));
+        // Two points ticked one after the other: the second click keeps the first.
+        browser.pick("#plan-kps", kp, own.kp2());
+        assertThat(browser.text("#plan-kps .picker-status")).isEqualTo("已选 2 个");
         browser.find("#plan-submit").click();
 
         // The plan's page says what happened and what to do, in a sentence, not a code.
@@ -181,6 +185,10 @@ class TeacherPagesTest extends PagesTest {
         long planId = jdbc.sql("SELECT MAX(id) FROM lesson_plan WHERE school_id = ?").param(own.id())
                 .query(Long.class).single();
         assertThat(browser.driver.getCurrentUrl()).endsWith("/plans/" + planId);
+        String request = jdbc.sql("SELECT request FROM lesson_plan WHERE id = ?").param(planId).query(String.class).single();
+        Matcher kpIds = Pattern.compile("\"kpIds\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(request);
+        assertThat(kpIds.find()).as("kpIds in %s", request).isTrue();
+        assertThat(kpIds.group(1).split("\\s*,\\s*")).containsExactlyInAnyOrder(Long.toString(kp), Long.toString(own.kp2()));
         browser.screenshot("teacher-plan-failed");
         phoneScreenshot("teacher-plan-failed-phone");
         browser.assertCleanPage();
