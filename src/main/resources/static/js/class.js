@@ -4,6 +4,8 @@
   const classId = document.getElementById('main').dataset.class;
   const LEVELS = ['NOT_STARTED', 'LEARNING', 'PARTIAL', 'MASTERED'];
   let kpNames = {};
+  const atRiskPicker = X.pointPicker(document.getElementById('at-risk-kps'), [], {name: 'kpIds', required: true});
+  const goalPicker = X.pointPicker(document.getElementById('goal-kps'), [], {name: 'kpIds'});
 
   /** A question as a line of text: its first 60 characters (shown as text, never as HTML). */
   const short = text => {
@@ -58,7 +60,7 @@
     else document.getElementById('heatmap').replaceChildren(el('p', {class: 'muted'}, t('class.no-data')));
     options(document.getElementById('misconception-kp'), mastery.knowledgePoints);
     const goal = await api('GET', `/api/classes/${classId}/path-goal`);
-    options(document.getElementById('goal-kps'), mastery.knowledgePoints, goal.kpIds);
+    goalPicker.replace(mastery.knowledgePoints, goal.kpIds);
     await summary(mastery);
   }
 
@@ -82,7 +84,7 @@
         t('paren', points.map(id => kpNames[id]).join(t('sep.list'))))
       : t('class.summary-no-lesson'));
     // The at-risk list below starts from the same points.
-    options(document.getElementById('at-risk-kps'), kps, points);
+    atRiskPicker.replace(kps, points);
     document.getElementById('at-risk-default').textContent = t(coming ? 'class.at-risk-from-lesson' : 'class.at-risk-from-weakest');
     const found = points.length ? await atRisk(points) : [];
     // Each student's three weakest points: what to help them with first.
@@ -153,11 +155,7 @@
     });
   }
 
-  function selected(select) {
-    return [...select.selectedOptions].map(o => Number(o.value));
-  }
-
-  X.onSubmit(document.getElementById('at-risk-form'), () => atRisk(selected(document.getElementById('at-risk-kps'))));
+  X.onSubmit(document.getElementById('at-risk-form'), () => atRisk(atRiskPicker.values()));
 
   X.onSubmit(document.getElementById('misconceptions-form'), async fields => {
     const target = document.getElementById('misconceptions');
@@ -172,7 +170,7 @@
   });
 
   X.onSubmit(document.getElementById('goal-form'), async () => {
-    await api('PUT', `/api/classes/${classId}/path-goal`, {kpIds: selected(document.getElementById('goal-kps'))});
+    await api('PUT', `/api/classes/${classId}/path-goal`, {kpIds: goalPicker.values()});
     flash(t('class.goal-saved'), 'note');
     guard(tiers);
   });
