@@ -123,7 +123,7 @@ class ItemBankPageTest extends PagesTest {
         TestSchools.School own = schools.create();
         browser.login(own.student1Name(), TestSchools.PASSWORD);
         browser.go("/items");
-        assertThat(browser.text("main")).contains("只有教师和管理员可以执行此操作");
+        assertThat(browser.text("main")).contains("你没有权限打开这个页面");
         assertThat(browser.driver.findElements(By.cssSelector("#items"))).isEmpty();
     }
 
