@@ -58,7 +58,7 @@
   }
 
   async function send(content) {
-    if (sending || !content) return;
+    if (sending || !content || conversationId === null) return;
     sending = true;
     // While a reply streams, the conversation cannot be switched under it.
     for (const control of [form.querySelector('button'), select, newButton]) control.disabled = true;
@@ -129,8 +129,9 @@
   }
 
   async function open() {
-    document.getElementById('chat-main').hidden = false;
+    // Shown once a conversation is there to send to: a message typed sooner would have nowhere to go.
     await loadConversations();
+    document.getElementById('chat-main').hidden = false;
     input.focus();
   }
 

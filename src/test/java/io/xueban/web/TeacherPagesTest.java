@@ -318,6 +318,12 @@ class TeacherPagesTest extends PagesTest {
         assertThat(browser.text("#token-new")).contains("请立即复制");
         browser.await(d -> d.findElement(By.id("tokens")).getText().contains("阅卷系统"));
         browser.assertCleanPage();
+        // Changing one's own password starts from the account page (PasswordPagesTest changes one).
+        browser.find("#account-password").click();
+        browser.await(d -> d.getCurrentUrl().endsWith("/account/password"));
+        assertThat(browser.driver.findElements(By.id("password-required"))).as("nobody asked this teacher to").isEmpty();
+        browser.screenshot("account-password");
+        browser.assertCleanPage();
 
         // English when chosen, remembered for the next page.
         browser.go("/?lang=en");
