@@ -63,6 +63,7 @@ class MarkSuggester implements SmartLifecycle {
     private final AssignmentSettings settings;
     private final Clock clock;
     private volatile boolean running;
+    private final java.util.concurrent.atomic.AtomicBoolean round = new java.util.concurrent.atomic.AtomicBoolean();
 
     MarkSuggester(Suggestions suggestions, AssignmentStore assignments, Items items, LlmGateway gateway,
             PromptTemplates prompts, AssignmentSettings settings, Clock clock) {
@@ -92,9 +93,27 @@ class MarkSuggester implements SmartLifecycle {
         suggestions.forget(assignmentId, studentId);
     }
 
-    /** Suggests marks for the answers due, one item's answers at a time, until none is due or the model is busy. */
+    /**
+     * Starts a round on a thread of its own, unless one is running: fixed-delay tasks share the one
+     * scheduler thread (the live views' counts among them), which a model call must never hold.
+     */
     @Scheduled(fixedDelayString = "${xueban.assignment.suggest-every:5s}",
             initialDelayString = "${xueban.assignment.suggest-every:5s}")
+    void sweep() {
+        if (round.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("mark-suggestions").start(() -> {
+                try {
+                    suggestDue();
+                } catch (RuntimeException e) {
+                    log.warn("A round of suggested marks failed", e);
+                } finally {
+                    round.set(false);
+                }
+            });
+        }
+    }
+
+    /** Suggests marks for the answers due, one item's answers at a time, until none is due or the model is busy. */
     void suggestDue() {
         while (running && settings.suggestMarks()) {
             Instant now = clock.instant();
@@ -126,9 +145,7 @@ class MarkSuggester implements SmartLifecycle {
         }
         List<Due> claimed = new ArrayList<>();
         for (Due due : batch) {
-            if (suggestions.claim(due, clock.instant())) {
-                claimed.add(due);
-            }
+            suggestions.claim(due, clock.instant()).ifPresent(claimed::add);
         }
         if (claimed.isEmpty()) {
             return true;
@@ -152,6 +169,11 @@ class MarkSuggester implements SmartLifecycle {
                 return false;
             }
             log.warn("No suggested marks for {} answers to item {}: {}", claimed.size(), item.id(), e.getMessage());
+            claimed.forEach(due -> suggestions.failed(due, clock.instant()));
+            return true;
+        } catch (RuntimeException e) {
+            // Anything else counts as a try too, so that no answer stays claimed for good.
+            log.warn("No suggested marks for {} answers to item {}", claimed.size(), item.id(), e);
             claimed.forEach(due -> suggestions.failed(due, clock.instant()));
             return true;
         }

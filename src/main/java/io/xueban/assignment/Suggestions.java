@@ -1,10 +1,12 @@
 package io.xueban.assignment;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -72,23 +74,29 @@ class Suggestions {
                             AND x.student_id = g.student_id AND x.item_id = g.item_id
                         WHERE x.correct IS NULL AND (g.state = 'WAITING'
                             OR (g.state = 'FAILED' AND g.tries < ? AND g.updated_at < ?)
-                            OR (g.state = 'RUNNING' AND g.updated_at < ?))
+                            OR (g.state = 'RUNNING' AND g.tries < ? AND g.updated_at < ?))
                         ORDER BY g.updated_at, g.assignment_id, g.item_id, g.student_id
                         FETCH FIRST ? ROWS ONLY""")
-                .params(maxTries, Db.utc(retryBefore), Db.utc(stalledBefore), limit)
+                .params(maxTries, Db.utc(retryBefore), maxTries, Db.utc(stalledBefore), limit)
                 .query((rs, n) -> new Due(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
                         State.valueOf(rs.getString(5)), Db.instant(rs, "updated_at")))
                 .list();
     }
 
-    /** Takes a due answer for this instance; false when another took it or it changed since it was read. */
-    boolean claim(Due due, Instant now) {
-        return jdbc.sql("""
+    /**
+     * Takes a due answer for this instance: the claim, by whose time its result is written back
+     * (so a late result never lands on a newer claim); empty when another took it or it changed.
+     */
+    Optional<Due> claim(Due due, Instant now) {
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        boolean taken = jdbc.sql("""
                         UPDATE answer_suggestion SET state = 'RUNNING', tries = tries + 1, updated_at = ?
                         WHERE assignment_id = ? AND student_id = ? AND item_id = ? AND state = ? AND updated_at = ?""")
-                .params(Db.utc(now), due.assignmentId(), due.studentId(), due.itemId(), due.state().name(),
+                .params(Db.utc(at), due.assignmentId(), due.studentId(), due.itemId(), due.state().name(),
                         Db.utc(due.updatedAt()))
                 .update() == 1;
+        return taken ? Optional.of(new Due(due.assignmentId(), due.studentId(), due.itemId(), due.answer(), State.RUNNING, at))
+                : Optional.empty();
     }
 
     void done(Due due, boolean correct, String feedback, Instant now) {
@@ -103,8 +111,8 @@ class Suggestions {
     void release(Due due) {
         jdbc.sql("""
                         UPDATE answer_suggestion SET state = 'WAITING', tries = tries - 1
-                        WHERE assignment_id = ? AND student_id = ? AND item_id = ? AND state = 'RUNNING'""")
-                .params(due.assignmentId(), due.studentId(), due.itemId()).update();
+                        WHERE assignment_id = ? AND student_id = ? AND item_id = ? AND state = 'RUNNING' AND updated_at = ?""")
+                .params(due.assignmentId(), due.studentId(), due.itemId(), Db.utc(due.updatedAt())).update();
     }
 
     /** The suggestions of an assignment's answers, by student and item. */
@@ -123,9 +131,10 @@ class Suggestions {
     private void finish(Due due, State state, Boolean correct, String feedback, Instant now) {
         jdbc.sql("""
                         UPDATE answer_suggestion SET state = ?, suggested_correct = ?, feedback = ?, updated_at = ?
-                        WHERE assignment_id = ? AND student_id = ? AND item_id = ? AND state = 'RUNNING'""")
+                        WHERE assignment_id = ? AND student_id = ? AND item_id = ? AND state = 'RUNNING' AND updated_at = ?""")
                 .params(state.name(), correct, feedback == null || feedback.length() <= 1000 ? feedback
-                        : feedback.substring(0, 1000), Db.utc(now), due.assignmentId(), due.studentId(), due.itemId())
+                        : feedback.substring(0, 1000), Db.utc(now), due.assignmentId(), due.studentId(), due.itemId(),
+                        Db.utc(due.updatedAt()))
                 .update();
     }
 }

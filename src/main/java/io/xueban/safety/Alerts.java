@@ -187,11 +187,13 @@ public class Alerts {
                 long target = toUserId;
                 to = colleagues(me.schoolId()).stream().filter(c -> c.id() == target).findFirst()
                         .orElseThrow(() -> ApiException.badRequest("alert-hand-over-to-whom"));
-                if (alert.status() == Status.RESOLVED) {
+                // Not over a resolution made meanwhile: the status is checked where it is changed.
+                if (jdbc.sql("""
+                                UPDATE alert SET assigned_to = ?, status = 'ACKNOWLEDGED', updated_at = ?
+                                WHERE id = ? AND status <> 'RESOLVED'""")
+                        .params(to.id(), Db.utc(now), alert.id()).update() == 0) {
                     throw ApiException.conflict("alert-resolved", alert.id());
                 }
-                jdbc.sql("UPDATE alert SET assigned_to = ?, status = 'ACKNOWLEDGED', updated_at = ? WHERE id = ?")
-                        .params(to.id(), Db.utc(now), alert.id()).update();
             }
             case NOTE -> {
                 if (text == null) {
@@ -215,10 +217,15 @@ public class Alerts {
         return find(me.schoolId(), alert.id()).orElseThrow();
     }
 
-    /** Whether an open alert about the student was handed over to this member of staff (who then reads their conversations). */
-    public boolean handedOverTo(long staffId, long studentId) {
-        return jdbc.sql("SELECT COUNT(*) FROM alert WHERE assigned_to = ? AND student_id = ? AND status <> 'RESOLVED'")
-                .params(staffId, studentId).query(Integer.class).single() > 0;
+    /**
+     * Whether an open alert on a message of this conversation was handed over to this member of
+     * staff, who then reads that conversation (and no other of the student's).
+     */
+    public boolean handedOverTo(long staffId, long conversationId) {
+        return jdbc.sql("""
+                        SELECT COUNT(*) FROM alert a JOIN message m ON m.id = a.message_id
+                        WHERE a.assigned_to = ? AND m.conversation_id = ? AND a.status <> 'RESOLVED'""")
+                .params(staffId, conversationId).query(Integer.class).single() > 0;
     }
 
     /** The school's staff, for a hand-over. */

@@ -112,7 +112,12 @@ class SafetyController {
     @Operation(summary = "Handle an alert: ACKNOWLEDGED (a new one), RESOLVED (with a note), REOPENED, HANDED_OVER "
             + "(to toUserId, a colleague, who is notified and sees it from then on) or NOTE")
     Alerts.AlertView act(CurrentUser me, @PathVariable long id, @Valid @RequestBody AlertAction request) {
-        Alerts.Alert alert = alerts.act(me, visible(me, id), request.action(), request.note(), request.toUserId());
+        Alerts.Alert visible = visible(me, id);
+        if (request.action() == Alerts.Action.REOPENED && !responsible(me, visible)) {
+            // A colleague it was handed over to handles it while it is open; reopening is for those responsible.
+            throw ApiException.forbidden("alert-reopen-responsible-only");
+        }
+        Alerts.Alert alert = alerts.act(me, visible, request.action(), request.note(), request.toUserId());
         audit.record(me, "alert." + request.action().name().toLowerCase(java.util.Locale.ROOT), "alert", id,
                 request.toUserId() == null ? null : "to " + request.toUserId());
         return alerts.view(alert);
@@ -123,6 +128,19 @@ class SafetyController {
     List<Alerts.Colleague> colleagues(CurrentUser me) {
         access.requireStaff(me);
         return alerts.colleagues(me.schoolId()).stream().filter(c -> c.id() != me.id()).toList();
+    }
+
+    /** An admin, or a teacher of the student: not only a colleague it was handed over to. */
+    private boolean responsible(CurrentUser me, Alerts.Alert alert) {
+        if (me.is(Role.ADMIN)) {
+            return true;
+        }
+        try {
+            access.checkStudent(me, alert.studentId());
+            return true;
+        } catch (ApiException notTheirs) {
+            return false;
+        }
     }
 
     /** An alert the caller may see: about a student they teach, handed over to them, or (admins) the school's. */

@@ -185,8 +185,8 @@ class ConversationController {
                 throw ApiException.notFound("conversation", id);
             }
             access.requireStaff(me);
-            // A colleague an open alert about the student was handed over to (the counsellor, say) reads them too.
-            if (!alerts.handedOverTo(me.id(), conversation.userId())) {
+            // A colleague an open alert on this conversation was handed over to (the counsellor, say) reads it too.
+            if (!alerts.handedOverTo(me.id(), conversation.id())) {
                 access.checkStudent(me, conversation.userId());
             }
         }

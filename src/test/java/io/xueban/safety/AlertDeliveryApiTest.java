@@ -230,6 +230,9 @@ class AlertDeliveryApiTest {
         assertThat(history.get(2).get("note").asString()).isEqualTo("已与学生和家长谈过，转介校心理室");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE target_type = 'alert' AND target_id = ?").param(id)
                 .query(Integer.class).single()).isEqualTo(3);
+        // Reopening is for those responsible for the student, not the colleague it was handed to.
+        act(id, colleague, "{\"action\":\"REOPENED\"}").andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.code").value("alert-reopen-responsible-only"));
         act(id, teacher, "{\"action\":\"REOPENED\"}").andExpect(jsonPath("$.alert.status").value("ACKNOWLEDGED"));
     }
 
