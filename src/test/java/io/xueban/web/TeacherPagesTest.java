@@ -229,10 +229,12 @@ class TeacherPagesTest extends PagesTest {
         browser.login(own.teacher1Name(), TestSchools.PASSWORD);
         browser.go("/conversations");
         String item = "[data-alert='" + alert + "']";
-        assertThat(browser.text(item)).contains("一班学生").contains("新提醒");
+        // The list is drawn again after each step: its text is read in one go, never from an element kept.
+        browser.await(d -> shown(item).contains("新提醒"));
+        assertThat(shown(item)).contains("一班学生");
 
         browser.find(item + " button[data-action=ACKNOWLEDGED]").click();
-        browser.await(d -> d.findElement(By.cssSelector(item)).getText().contains("处理中"));
+        browser.await(d -> shown(item).contains("处理中"));
         // The conversation opens at the flagged message, in one click.
         browser.find(item + " button.link").click();
         browser.await(d -> !d.findElements(By.cssSelector("#transcript .msg.flagged")).isEmpty());
@@ -247,9 +249,8 @@ class TeacherPagesTest extends PagesTest {
         browser.await(d -> d.findElements(By.cssSelector(item)).isEmpty());
         new Select(browser.find("#alert-filter")).selectByValue("RESOLVED");
         browser.find(item + " details.alert-history summary").click();
-        browser.await(d -> d.findElement(By.cssSelector(item + " details.alert-history")).getText()
-                .contains("已和学生及家长谈过，班会上处理"));
-        assertThat(browser.text(item + " details.alert-history")).contains("确认收到").contains("处理完毕").contains("一班老师");
+        browser.await(d -> shown(item + " details.alert-history").contains("已和学生及家长谈过，班会上处理"));
+        assertThat(shown(item + " details.alert-history")).contains("确认收到").contains("处理完毕").contains("一班老师");
         browser.assertCleanPage();
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
         browser.screenshot("teacher-alert-phone");
@@ -362,5 +363,11 @@ class TeacherPagesTest extends PagesTest {
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
         browser.screenshot(name);
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 900));
+    }
+
+    /** The text of what the selector finds now, read in one step (empty when nothing is there yet). */
+    private String shown(String css) {
+        Object text = browser.script("return document.querySelector(arguments[0])?.innerText || ''", css);
+        return String.valueOf(text);
     }
 }
