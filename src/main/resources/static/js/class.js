@@ -13,6 +13,14 @@
     return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
   };
 
+  /** The items behind these ids, by id: each asked for once, however many parts of the page show it. */
+  const asked = new Map();
+  async function questionsOf(ids) {
+    const unique = [...new Set(ids)];
+    for (const id of unique) if (!asked.has(id)) asked.set(id, api('GET', `/api/items/${id}`));
+    return Object.fromEntries(await Promise.all(unique.map(async id => [id, await asked.get(id)])));
+  }
+
   function options(select, kps, selected = []) {
     select.replaceChildren(...kps.map(kp => el('option', {value: kp.id, selected: selected.includes(kp.id)}, `${kp.code} ${kp.name}`)));
   }
@@ -105,8 +113,7 @@
 
   async function profile() {
     const p = await api('GET', `/api/classes/${classId}/profile`);
-    const questions = Object.fromEntries(await Promise.all([...new Set(p.misconceptions.map(m => m.itemId))]
-      .map(async id => [id, await api('GET', `/api/items/${id}`)])));
+    const questions = await questionsOf(p.misconceptions.map(m => m.itemId));
     list(document.getElementById('shared-wrong'), p.misconceptions, m => el('li', {},
       t('class.shared-wrong', questions[m.itemId] ? `${short(questions[m.itemId].stem)}${t('paren', m.itemCode)}` : m.itemCode,
         m.option, m.optionText || '', m.chosenBy, percent(m.share))));
@@ -133,8 +140,7 @@
       api('GET', `/api/classes/${classId}/students`)]);
     // Who and which question, by name and text, not by number.
     const names = Object.fromEntries(people.map(s => [s.id, s.displayName]));
-    const questions = Object.fromEntries(await Promise.all([...new Set(waiting.map(p => p.itemId))]
-      .map(async id => [id, await api('GET', `/api/items/${id}`)])));
+    const questions = await questionsOf(waiting.map(p => p.itemId));
     list(document.getElementById('photos'), waiting, p => {
       const item = questions[p.itemId];
       const form = el('form', {class: 'card'},

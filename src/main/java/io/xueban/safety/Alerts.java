@@ -177,8 +177,12 @@ public class Alerts {
         Colleague to = null;
         switch (action) {
             case ACKNOWLEDGED -> move(alert, Status.NEW, Status.ACKNOWLEDGED, now);
-            case RESOLVED -> move(alert, alert.status() == Status.RESOLVED ? Status.NEW : alert.status(), Status.RESOLVED,
-                    now);
+            case RESOLVED -> {
+                if (alert.status() == Status.RESOLVED) {
+                    throw ApiException.conflict("alert-status-changed", alert.id());
+                }
+                move(alert, alert.status(), Status.RESOLVED, now);
+            }
             case REOPENED -> move(alert, Status.RESOLVED, Status.ACKNOWLEDGED, now);
             case HANDED_OVER -> {
                 if (toUserId == null || toUserId == me.id()) {

@@ -100,22 +100,16 @@ class PasswordChange {
         }
     }
 
-    boolean required(HttpSession session) {
-        return CurrentUser.passwordChangeRequired(session);
-    }
-
     /** A session that must change its password reaches that page and what it needs; pages lead there, the API says so. */
     static final class Gate extends OncePerRequestFilter {
 
         private static final Set<String> OPEN = Set.of(PAGE, "/api/me/password", "/api/me", "/logout", "/login", "/error",
                 "/favicon.ico");
 
-        private final PasswordChange passwords;
         private final Problems problems;
         private final RequestMatcher api;
 
-        Gate(PasswordChange passwords, Problems problems, RequestMatcher api) {
-            this.passwords = passwords;
+        Gate(Problems problems, RequestMatcher api) {
             this.problems = problems;
             this.api = api;
         }
@@ -124,7 +118,7 @@ class PasswordChange {
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             String path = request.getRequestURI().substring(request.getContextPath().length());
-            if (BearerTokenFilter.hasBearerToken(request) || !passwords.required(request.getSession(false))
+            if (BearerTokenFilter.hasBearerToken(request) || !CurrentUser.passwordChangeRequired(request.getSession(false))
                     || OPEN.contains(path) || path.startsWith("/css/") || path.startsWith("/js/")
                     || path.startsWith("/webjars/")) {
                 chain.doFilter(request, response);

@@ -103,7 +103,7 @@ class SecurityConfiguration {
                             devices.remember(userId, request, response);
                             // A password chosen for them (an admin's, a roster's) is changed first.
                             passwordChange.signedIn(request.getSession(), userId);
-                            if (passwordChange.required(request.getSession(false))) {
+                            if (CurrentUser.passwordChangeRequired(request.getSession(false))) {
                                 response.sendRedirect(PasswordChange.PAGE);
                             } else {
                                 afterLogin.onAuthenticationSuccess(request, response, authentication);
@@ -125,7 +125,7 @@ class SecurityConfiguration {
                         .defaultAccessDeniedHandlerFor(new AccessDeniedHandlerImpl(), AnyRequestMatcher.INSTANCE))
                 .addFilterBefore(new BearerTokenFilter(tokens, operations, problems), UsernamePasswordAuthenticationFilter.class)
                 .addFilterAfter(new SignOuts.Filter(signOuts, problems, api), BearerTokenFilter.class)
-                .addFilterAfter(new PasswordChange.Gate(passwordChange, problems, api), SignOuts.Filter.class);
+                .addFilterAfter(new PasswordChange.Gate(problems, api), SignOuts.Filter.class);
         return http.build();
     }
 }
